@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { REQUEST_TYPES } from '@hotline/db';
+
+const positiveInt = z.number().int().min(1);
+
+/** Time limits (办理时限). Defaults follow DESIGN.md; every value is configurable. */
+export const TimeLimitSettings = z.object({
+  replyWorkingDays: z
+    .object(Object.fromEntries(REQUEST_TYPES.map((type) => [type, positiveInt])) as Record<(typeof REQUEST_TYPES)[number], typeof positiveInt>)
+    .default({ complaint: 5, report: 5, help: 5, consultation: 2, suggestion: 10, praise: 10 }),
+  /** Per category (first or second level), optionally per type; the most specific wins over the type default. */
+  categoryReplyWorkingDays: z
+    .array(z.object({ category: z.string().min(1), type: z.enum(REQUEST_TYPES).optional(), workingDays: positiveInt }))
+    .default([]),
+  urgentReplyWorkingDays: positiveInt.default(2),
+  urgentContactMinutes: positiveInt.default(30),
+  urgentOnSiteMinutes: positiveInt.default(60),
+  signWorkingHours: z.number().positive().default(2),
+  acceptMinutesLifeOrProperty: positiveInt.default(15),
+  acceptMinutesUtilityOutage: positiveInt.default(30),
+  acceptWorkingDays: positiveInt.default(1),
+  mailboxAckHours: positiveInt.default(24),
+  /** Second-level categories that count as water, power, gas or heating outages. */
+  utilityOutageCategories: z
+    .array(z.string())
+    .default(['utilities.water_outage', 'utilities.power_outage', 'utilities.gas_outage', 'utilities.heating_outage']),
+  dueSoonHours: positiveInt.default(24),
+});
+export type TimeLimitSettings = z.infer<typeof TimeLimitSettings>;
+
+export const WorkflowSettings = z.object({
+  /** A unit may return a ticket within this many working days after dispatch. */
+  returnWindowWorkingDays: positiveInt.default(1),
+  /** After this many returns only a supervisor may approve another. */
+  returnLimit: positiveInt.default(2),
+  /** How many times an unsatisfied citizen may reopen a ticket. */
+  reopenLimit: z.number().int().min(0).default(1),
+  /** Days after a reply during which an unsatisfied rating reopens the ticket. */
+  reopenWindowDays: positiveInt.default(7),
+  /** An unrated reply closes by itself after this many days. */
+  autoCloseDays: positiveInt.default(7),
+});
+export type WorkflowSettings = z.infer<typeof WorkflowSettings>;
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间格式应为 HH:mm');
+
+export const CalendarSettings = z.object({
+  /** Office hours on working days (Beijing time), for limits counted in working hours. */
+  workingHours: z
+    .array(z.object({ start: hhmm, end: hhmm }).refine((p) => p.start < p.end, '结束时间须晚于开始时间'))
+    .min(1)
+    .default([
+      { start: '09:00', end: '12:00' },
+      { start: '13:30', end: '17:30' },
+    ]),
+});
+export type CalendarSettings = z.infer<typeof CalendarSettings>;
+
+export const Settings = z.object({
+  timeLimits: TimeLimitSettings.default(TimeLimitSettings.parse({})),
+  workflow: WorkflowSettings.default(WorkflowSettings.parse({})),
+  calendar: CalendarSettings.default(CalendarSettings.parse({})),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export const SETTING_KEYS = ['timeLimits', 'workflow', 'calendar'] as const;
+export type SettingKey = (typeof SETTING_KEYS)[number];
+
+export const defaultSettings = (): Settings => Settings.parse({});

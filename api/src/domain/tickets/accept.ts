@@ -1,0 +1,27 @@
+import { resolveCategory } from '../catalog/catalog.ts';
+import type { DomainContext } from '../context.ts';
+import { validationError } from '../errors.ts';
+import { getTicketByNo, requireRole } from './internal.ts';
+import type { AcceptInput } from './schemas.ts';
+import { transition } from './transition.ts';
+
+/** 受理: an operator takes a submitted ticket and may correct its type, category and urgency. */
+export async function acceptTicket(ctx: DomainContext, ticketNo: string, input: AcceptInput) {
+  requireRole(ctx.actor, ['operator', 'dispatcher'], '受理工单');
+  const ticket = await getTicketByNo(ctx.db, ticketNo);
+  const patch: Parameters<typeof transition>[1]['patch'] = { acceptedAt: ctx.now() };
+  if (input.category) {
+    const resolved = resolveCategory(ctx.rules.catalog, input.category);
+    if (!resolved) throw validationError(`诉求分类「${input.category}」不存在`, 'category');
+    Object.assign(patch, resolved);
+  }
+  if (input.type) patch.type = input.type;
+  if (input.urgency) patch.urgency = input.urgency;
+  return transition(ctx, {
+    ticket,
+    action: 'accept',
+    to: 'accepted',
+    patch,
+    event: { note: input.note, public: true, data: { category: patch.categoryCode, type: input.type, urgency: input.urgency } },
+  });
+}

@@ -1,0 +1,161 @@
+import { attachments, type Queryable, ticketEvents, tickets } from '@hotline/db';
+import type { Satisfaction } from '@hotline/db/enums';
+import { asc, eq } from 'drizzle-orm';
+import { formatLocal } from '../calendar/local-time.ts';
+import type { DomainContext } from '../context.ts';
+import { CHANNEL_LABELS, REQUEST_TYPE_LABELS } from '../labels.ts';
+import { maskName, maskPhone } from '../privacy/mask.ts';
+import { reopenAllowed } from './rate.ts';
+import { ACTION_LABELS, STATUS_LABELS, type TicketAction, type TicketStatus } from './state-machine.ts';
+import type { TicketEventRow, TicketRow } from './transition.ts';
+
+export interface TimelineEntry {
+  at: string;
+  action: string;
+  label: string;
+  text: string;
+}
+
+export interface CitizenTicketView {
+  ticketNo: string;
+  status: TicketStatus;
+  statusLabel: string;
+  type: string;
+  typeLabel: string;
+  channelLabel: string;
+  category: { code: string; name: string } | null;
+  subcategory: { code: string; name: string } | null;
+  title: string;
+  description: string;
+  location: { district: string | null; street: string | null; address: string | null };
+  contact: { anonymous: boolean; name: string | null; phone: string | null };
+  confidential: boolean;
+  publishConsent: boolean;
+  createdAt: string;
+  acceptDueAt: string | null;
+  dueAt: string | null;
+  unit: string | null;
+  reply: { text: string; at: string } | null;
+  rating: {
+    processSatisfaction: Satisfaction;
+    resultSatisfaction: Satisfaction;
+    resolved: boolean;
+    comment: string | null;
+    at: string;
+  } | null;
+  canRate: boolean;
+  /** Whether an unsatisfied rating now would send the ticket back for another round. */
+  unsatisfiedReopens: boolean;
+  mergedInto: string | null;
+  attachmentCount: number;
+  timeline: TimelineEntry[];
+}
+
+const str = (value: unknown) => (typeof value === 'string' ? value : null);
+
+/** The citizen's line for an event: plain words, no internal remarks. */
+function describe(event: TicketEventRow, ctx: DomainContext): string {
+  const data = event.data ?? {};
+  const note = event.note ?? '';
+  switch (event.action as TicketAction) {
+    case 'submit':
+      return `您的诉求已通过${CHANNEL_LABELS[(str(data.channel) ?? 'web') as keyof typeof CHANNEL_LABELS] ?? ''}提交`;
+    case 'accept':
+      return '12345 热线已受理您的诉求';
+    case 'reject':
+      return `不予受理。理由：${note}`;
+    case 'answer_directly':
+      return '12345 热线已直接答复您的诉求';
+    case 'merge':
+      return `与相同诉求的工单 ${str(data.intoTicketNo) ?? ''} 合并办理，请以该工单的进度为准`;
+    case 'dispatch': {
+      const due = str(data.dueAt);
+      return `已转交 ${str(data.leadUnitName) ?? '承办单位'} 办理${due ? `，办理时限至 ${formatLocal(new Date(due))}` : ''}`;
+    }
+    case 'sign':
+      return '承办单位已签收，正在办理';
+    case 'approve_extension':
+      return `经审核，办理时限延长至 ${str(data.dueAtText) ?? ''}`;
+    case 'progress_note':
+      return note;
+    case 'reply':
+      return '承办单位已答复，请查看答复内容并评价';
+    case 'rate':
+      if (data.reopened) return '您对办理结果不满意，工单已重新办理';
+      return data.by === 'callback' ? '热线已回访，工单办结' : '感谢您的评价，工单办结';
+    case 'reopen':
+      return '工单重新办理';
+    case 'close':
+      return '工单已办结';
+    case 'auto_close':
+      return `答复后 ${String(data.afterDays ?? ctx.rules.settings.workflow.autoCloseDays)} 天内未评价，工单自动办结`;
+    default:
+      return ACTION_LABELS[event.action as TicketAction] ?? event.action;
+  }
+}
+
+export async function buildCitizenView(db: Queryable, ctx: DomainContext, ticket: TicketRow): Promise<CitizenTicketView> {
+  const { catalog } = ctx.rules;
+  const [events, attachmentRows, merged] = await Promise.all([
+    db
+      .select()
+      .from(ticketEvents)
+      .where(eq(ticketEvents.ticketId, ticket.id))
+      .orderBy(asc(ticketEvents.id)),
+    db.select({ id: attachments.id }).from(attachments).where(eq(attachments.ticketId, ticket.id)),
+    ticket.mergedIntoId
+      ? db.select({ ticketNo: tickets.ticketNo }).from(tickets).where(eq(tickets.id, ticket.mergedIntoId))
+      : Promise.resolve([]),
+  ]);
+  const category = ticket.categoryCode ? catalog.categories.get(ticket.categoryCode) : undefined;
+  const subcategory = ticket.subcategoryCode ? catalog.categories.get(ticket.subcategoryCode) : undefined;
+  const canRate = ticket.status === 'replied' || ticket.status === 'answered';
+  const replyAt = ticket.repliedAt ?? ticket.answeredAt;
+  return {
+    ticketNo: ticket.ticketNo,
+    status: ticket.status,
+    statusLabel: STATUS_LABELS[ticket.status],
+    type: ticket.type,
+    typeLabel: REQUEST_TYPE_LABELS[ticket.type],
+    channelLabel: CHANNEL_LABELS[ticket.channel],
+    category: category ? { code: category.code, name: category.name } : null,
+    subcategory: subcategory ? { code: subcategory.code, name: subcategory.name } : null,
+    title: ticket.title,
+    description: ticket.description,
+    location: {
+      district: ticket.districtCode ? (catalog.districts.get(ticket.districtCode)?.name ?? null) : null,
+      street: ticket.streetCode ? (catalog.streets.get(ticket.streetCode)?.name ?? null) : null,
+      address: ticket.address,
+    },
+    contact: { anonymous: ticket.anonymous, name: maskName(ticket.citizenName), phone: maskPhone(ticket.citizenPhone) },
+    confidential: ticket.confidential,
+    publishConsent: ticket.publishConsent,
+    createdAt: ticket.createdAt.toISOString(),
+    acceptDueAt: ticket.acceptDueAt?.toISOString() ?? null,
+    dueAt: ticket.dueAt?.toISOString() ?? null,
+    unit: ticket.leadUnitId ? (catalog.units.get(ticket.leadUnitId)?.name ?? null) : null,
+    reply: ticket.replyText && replyAt ? { text: ticket.replyText, at: replyAt.toISOString() } : null,
+    rating:
+      ticket.ratedAt && ticket.processSatisfaction && ticket.resultSatisfaction && ticket.resolved !== null
+        ? {
+            processSatisfaction: ticket.processSatisfaction,
+            resultSatisfaction: ticket.resultSatisfaction,
+            resolved: ticket.resolved,
+            comment: ticket.ratingComment,
+            at: ticket.ratedAt.toISOString(),
+          }
+        : null,
+    canRate,
+    unsatisfiedReopens: canRate && reopenAllowed(ctx, ticket),
+    mergedInto: merged[0]?.ticketNo ?? null,
+    attachmentCount: attachmentRows.length,
+    timeline: events
+      .filter((e) => e.public)
+      .map((e) => ({
+        at: e.createdAt.toISOString(),
+        action: e.action,
+        label: ACTION_LABELS[e.action as TicketAction] ?? e.action,
+        text: describe(e, ctx),
+      })),
+  };
+}

@@ -1,0 +1,106 @@
+import { newId, type Tx } from '@hotline/db';
+import type { Channel } from '@hotline/db/enums';
+import { resolveCategory } from '../catalog/catalog.ts';
+import type { DomainContext } from '../context.ts';
+import { DomainError, type FieldIssue } from '../errors.ts';
+import { acceptDue, replyWorkingDays } from '../time-limits/due-times.ts';
+import { allocateTicketNo, generateQueryCode, hashQueryCode } from './numbers.ts';
+import type { CreatePhoneTicketInput, CreateTicketInput } from './schemas.ts';
+import { insertSubmittedTicket, type TicketRow } from './transition.ts';
+
+export interface CreatedTicket {
+  ticket: TicketRow;
+  /** Shown once to the citizen; only its hash is stored. */
+  queryCode: string;
+  /** Working days the unit will have to reply once the ticket is dispatched. */
+  replyWorkingDays: number;
+}
+
+export interface CreateOptions {
+  /** Runs inside the creating transaction (the idempotency record is completed there). */
+  inTransaction?: (tx: Tx, created: CreatedTicket) => Promise<void>;
+}
+
+function deriveTitle(description: string): string {
+  const firstSentence = description.split(/[。！？!?\n]/)[0]?.trim() || description.trim();
+  const chars = [...firstSentence];
+  return chars.length > 30 ? `${chars.slice(0, 30).join('')}…` : firstSentence;
+}
+
+/** Checks what needs the reference data: known category, district, and a street of that district. */
+function resolveReferences(ctx: DomainContext, input: CreateTicketInput | CreatePhoneTicketInput) {
+  const issues: FieldIssue[] = [];
+  const { catalog } = ctx.rules;
+  let categoryCode: string | null = null;
+  let subcategoryCode: string | null = null;
+  if (input.category) {
+    const resolved = resolveCategory(catalog, input.category);
+    if (!resolved) issues.push({ path: 'category', message: `诉求分类「${input.category}」不存在` });
+    else ({ categoryCode, subcategoryCode } = resolved);
+  }
+  const district = input.location?.district || null;
+  const street = input.location?.street || null;
+  if (district && !catalog.districts.has(district)) issues.push({ path: 'location.district', message: `区「${district}」不在本市范围内` });
+  if (street) {
+    const known = catalog.streets.get(street);
+    if (!known) issues.push({ path: 'location.street', message: `街道「${street}」不存在` });
+    else if (district && known.districtCode !== district) issues.push({ path: 'location.street', message: '所选街道不属于所选的区' });
+  }
+  if (issues.length > 0) throw new DomainError('VALIDATION', issues[0]!.message, issues);
+  return { categoryCode, subcategoryCode, districtCode: district, streetCode: street };
+}
+
+/**
+ * 提交诉求: every channel files through here. The ticket starts `submitted`
+ * with its intake limit (acceptDueAt); the reply clock starts at dispatch.
+ */
+export async function createTicket(
+  ctx: DomainContext,
+  input: CreateTicketInput | CreatePhoneTicketInput,
+  options: CreateOptions = {},
+): Promise<CreatedTicket> {
+  const refs = resolveReferences(ctx, input);
+  const now = ctx.now();
+  const channel: Channel = input.channel;
+  const classified = { type: input.type, categoryCode: refs.categoryCode, subcategoryCode: refs.subcategoryCode, urgency: input.urgency };
+  const { acceptDueAt, basis } = acceptDue(ctx.rules.calendar, ctx.rules.settings.timeLimits, { ...classified, channel }, now);
+  const ticketNo = await allocateTicketNo(ctx.db, now);
+  const queryCode = generateQueryCode();
+  const days = replyWorkingDays(ctx.rules.settings.timeLimits, classified);
+  const location = input.location ?? {};
+
+  return ctx.db.transaction(async (tx) => {
+    const { ticket } = await insertSubmittedTicket(
+      tx,
+      ctx,
+      {
+        id: newId(now.getTime()),
+        ticketNo,
+        queryCodeHash: hashQueryCode(queryCode),
+        type: input.type,
+        ...refs,
+        title: input.title || deriveTitle(input.description),
+        description: input.description,
+        address: location.address || null,
+        lat: location.lat ?? null,
+        lng: location.lng ?? null,
+        occurredAt: input.occurredAt ?? null,
+        citizenName: input.anonymous ? null : input.contact?.name || null,
+        citizenPhone: input.anonymous ? null : (input.contact?.phone ?? null),
+        anonymous: input.anonymous,
+        confidential: input.confidential,
+        publishConsent: input.publishConsent,
+        channel,
+        channelUserId: input.channelUserId ?? null,
+        urgency: input.urgency,
+        acceptDueAt,
+        createdAt: now,
+        updatedAt: now,
+      },
+      { public: true, data: { channel, acceptBasis: basis } },
+    );
+    const created = { ticket, queryCode, replyWorkingDays: days };
+    await options.inTransaction?.(tx, created);
+    return created;
+  });
+}

@@ -1,0 +1,25 @@
+import type { DomainContext } from '../context.ts';
+import { validationError } from '../errors.ts';
+import { getTicketByNo, requireRole } from './internal.ts';
+import { transition } from './transition.ts';
+
+/**
+ * 合并: a duplicate of a ticket already in hand stops here and points to
+ * the surviving ticket, whose progress the citizen can follow instead.
+ */
+export async function mergeTicket(ctx: DomainContext, ticketNo: string, input: { intoTicketNo: string; note?: string | undefined }) {
+  requireRole(ctx.actor, ['operator', 'dispatcher'], '合并工单');
+  if (input.intoTicketNo === ticketNo) throw validationError('不能与自身合并', 'intoTicketNo');
+  const ticket = await getTicketByNo(ctx.db, ticketNo);
+  const target = await getTicketByNo(ctx.db, input.intoTicketNo);
+  if ((['rejected', 'merged'] as const).some((s) => s === target.status)) {
+    throw validationError(`工单 ${target.ticketNo} 已${target.status === 'merged' ? '被合并' : '不予受理'}，不能作为合并目标`, 'intoTicketNo');
+  }
+  return transition(ctx, {
+    ticket,
+    action: 'merge',
+    to: 'merged',
+    patch: { mergedIntoId: target.id, closedAt: ctx.now() },
+    event: { note: input.note, public: true, data: { intoTicketNo: target.ticketNo } },
+  });
+}

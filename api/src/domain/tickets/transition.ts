@@ -1,0 +1,132 @@
+import { type Queryable, outbox, type Tx, ticketEvents, tickets } from '@hotline/db';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
+import type { Actor, DomainContext } from '../context.ts';
+import { conflict } from '../errors.ts';
+import { assertTransition, type TicketAction, type TicketStatus } from './state-machine.ts';
+
+export type TicketRow = typeof tickets.$inferSelect;
+export type TicketInsert = typeof tickets.$inferInsert;
+export type TicketEventRow = typeof ticketEvents.$inferSelect;
+
+export interface EventSpec {
+  /** Free text: a staff remark, a reply, a reason. Shown to the citizen only for public events whose action carries citizen-facing text. */
+  note?: string | null;
+  public: boolean;
+  data?: Record<string, unknown>;
+}
+
+export interface TransitionSpec {
+  ticket: TicketRow;
+  action: TicketAction;
+  /** Target status; omitted = the status stays (urge, progress note …). */
+  to?: TicketStatus;
+  patch?: Partial<Omit<TicketInsert, 'id' | 'status' | 'version'>>;
+  /** Extra conditions the row must still meet, checked atomically with the status. */
+  guard?: SQL;
+  conflictMessage?: string;
+  event: EventSpec;
+  /** Further writes that belong to the same change (a dispatch row, say). */
+  alsoWrite?: (tx: Tx, updated: TicketRow) => Promise<void>;
+}
+
+export interface TransitionResult {
+  ticket: TicketRow;
+  event: TicketEventRow;
+}
+
+function actorColumns(actor: Actor) {
+  switch (actor.kind) {
+    case 'staff':
+      return { actorKind: 'staff' as const, actorId: actor.id, actorName: actor.displayName, unitId: actor.unitId };
+    case 'citizen':
+      return { actorKind: 'citizen' as const, actorId: actor.channelUserId, actorName: '诉求人', unitId: null };
+    case 'system':
+      return { actorKind: 'system' as const, actorId: actor.job, actorName: '系统', unitId: null };
+  }
+}
+
+async function recordEvent(
+  tx: Queryable,
+  ctx: DomainContext,
+  ticket: TicketRow,
+  action: TicketAction,
+  fromStatus: TicketStatus | null,
+  event: EventSpec,
+  at: Date,
+): Promise<TicketEventRow> {
+  const [row] = await tx
+    .insert(ticketEvents)
+    .values({
+      ticketId: ticket.id,
+      action,
+      fromStatus,
+      toStatus: ticket.status,
+      ...actorColumns(ctx.actor),
+      note: event.note ?? null,
+      public: event.public,
+      data: event.data ?? null,
+      createdAt: at,
+    })
+    .returning();
+  if (event.public) {
+    // Citizens hear about public changes on the channel they filed from.
+    await tx.insert(outbox).values({
+      topic: 'ticket.public_event',
+      payload: {
+        ticketId: ticket.id,
+        ticketNo: ticket.ticketNo,
+        eventId: row!.id,
+        action,
+        status: ticket.status,
+        channel: ticket.channel,
+        channelUserId: ticket.channelUserId,
+      },
+      createdAt: at,
+      availableAt: at,
+    });
+  }
+  return row!;
+}
+
+/**
+ * The only code that writes a ticket's status after creation. One
+ * transaction: a conditional update (`WHERE status = <status read>` plus any
+ * guard) and the event row. If another change got there first the update
+ * matches no row and the caller gets a CONFLICT error: exactly one of two
+ * racing changes wins.
+ */
+export async function transition(ctx: DomainContext, spec: TransitionSpec): Promise<TransitionResult> {
+  const from = spec.ticket.status;
+  const to = spec.to ?? from;
+  assertTransition(spec.action, from, to);
+  const at = ctx.now();
+  return ctx.db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(tickets)
+      .set({ ...spec.patch, status: to, version: sql`${tickets.version} + 1`, updatedAt: at })
+      .where(and(eq(tickets.id, spec.ticket.id), eq(tickets.status, from), spec.guard))
+      .returning();
+    if (!updated) {
+      throw conflict(spec.conflictMessage ?? '工单已被他人更新，请刷新后重试', { action: spec.action, status: from });
+    }
+    const event = await recordEvent(tx, ctx, updated, spec.action, from, spec.event, at);
+    await spec.alsoWrite?.(tx, updated);
+    return { ticket: updated, event };
+  });
+}
+
+/** Creation: the first status (`submitted`) and its event, in the caller's transaction. */
+export async function insertSubmittedTicket(
+  tx: Tx,
+  ctx: DomainContext,
+  values: Omit<TicketInsert, 'status' | 'version'>,
+  event: EventSpec,
+): Promise<TransitionResult> {
+  assertTransition('submit', null, 'submitted');
+  const [ticket] = await tx
+    .insert(tickets)
+    .values({ ...values, status: 'submitted', version: 1 })
+    .returning();
+  const row = await recordEvent(tx, ctx, ticket!, 'submit', null, event, values.createdAt ?? ctx.now());
+  return { ticket: ticket!, event: row };
+}

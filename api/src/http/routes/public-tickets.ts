@@ -1,0 +1,161 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { addAttachment, ATTACHMENT_LIMITS } from '../../domain/attachments/add-attachment.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { claimIdempotencyKey, hashRequest, IDEMPOTENCY_KEY_PATTERN } from '../../domain/idempotency/idempotency.ts';
+import { buildCitizenView } from '../../domain/tickets/citizen-view.ts';
+import { createTicket } from '../../domain/tickets/create.ts';
+import { authenticateCitizen, lookupTicket } from '../../domain/tickets/lookup.ts';
+import { rateByCitizen } from '../../domain/tickets/rate.ts';
+import { CitizenRatingInput, CreateTicketInput, LookupInput, QueryCode, TicketNo } from '../../domain/tickets/schemas.ts';
+import { STATUS_LABELS } from '../../domain/tickets/state-machine.ts';
+import { ErrorBody } from '../errors.ts';
+import { clientKey, createRouter, domainContext } from '../router.ts';
+import type { AppDeps } from '../types.ts';
+import { CitizenTicketViewSchema } from './schemas.ts';
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
+const errors = (...codes: (400 | 404 | 409 | 413 | 415 | 422 | 429)[]) =>
+  Object.fromEntries(codes.map((code) => [code, json(ErrorBody, '错误')])) as Record<number, ReturnType<typeof json>>;
+
+export const TicketCreated = z
+  .object({
+    ticketNo: z.string().openapi({ example: '202611210042' }),
+    queryCode: z.string().openapi({ example: '48213907', description: '查询码：只显示这一次，凭它查询进度和评价' }),
+    status: z.string().openapi({ example: 'submitted' }),
+    statusLabel: z.string().openapi({ example: '待受理' }),
+    dueAt: z.string().openapi({ description: '热线受理时限（ISO 8601）' }),
+    replyWorkingDays: z.number().int().openapi({ description: '派单后承办单位答复的工作日时限' }),
+  })
+  .openapi('TicketCreated');
+
+const TicketNoParam = z.object({ ticketNo: TicketNo.openapi({ param: { name: 'ticketNo', in: 'path' }, example: '202611210042' }) });
+
+export function publicTicketRoutes(deps: AppDeps) {
+  const router = createRouter();
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/tickets',
+      tags: ['public'],
+      summary: '提交诉求（所有渠道）',
+      description:
+        '创建工单。`Idempotency-Key` 请求头（可选）按 Stripe 的语义去重：相同的键和请求体重放第一次的响应；相同的键、不同的请求体返回 422；第一次请求仍在处理时返回 409。',
+      request: {
+        headers: z.object({ 'idempotency-key': z.string().optional().openapi({ description: '客户端生成的唯一键，如 UUID 或渠道消息 ID' }) }),
+        body: { ...json(CreateTicketInput, '工单内容'), required: true },
+      },
+      responses: { 201: json(TicketCreated, '已创建'), ...errors(400, 409, 415, 422, 429) },
+    }),
+    async (c) => {
+      const input = c.req.valid('json');
+      const ctx = await domainContext(c, deps, { kind: 'citizen', channel: input.channel, channelUserId: input.channelUserId ?? null });
+      const key = c.req.header('idempotency-key');
+      const respond = (created: Awaited<ReturnType<typeof createTicket>>) => ({
+        ticketNo: created.ticket.ticketNo,
+        queryCode: created.queryCode,
+        status: created.ticket.status,
+        statusLabel: STATUS_LABELS[created.ticket.status],
+        dueAt: created.ticket.acceptDueAt!.toISOString(),
+        replyWorkingDays: created.replyWorkingDays,
+      });
+      if (key === undefined) return c.json(respond(await createTicket(ctx, input)), 201);
+
+      if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
+        throw new DomainError('VALIDATION', 'Idempotency-Key 应为 1-255 个可见 ASCII 字符', [{ path: 'Idempotency-Key', message: '格式不正确' }]);
+      }
+      const claim = await claimIdempotencyKey(ctx.db, key, hashRequest('POST /api/tickets', await c.req.json()), ctx.now());
+      if (claim.kind === 'replay') {
+        c.header('Idempotent-Replayed', 'true');
+        return c.json(claim.body as z.infer<typeof TicketCreated>, 201);
+      }
+      try {
+        const created = await createTicket(ctx, input, { inTransaction: (tx, result) => claim.complete(tx, 201, respond(result)) });
+        return c.json(respond(created), 201);
+      } catch (error) {
+        await claim.release();
+        throw error;
+      }
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/tickets/lookup',
+      tags: ['public'],
+      summary: '进度查询',
+      description: '凭工单编号和查询码查看工单。查询码只放在请求体中，不出现在 URL 里。编号不存在与查询码错误返回同样的 404；连续失败会被限流。',
+      request: { body: { ...json(LookupInput, '工单编号与查询码'), required: true } },
+      responses: { 200: json(CitizenTicketViewSchema, '工单（个人信息已脱敏）'), ...errors(400, 404, 429) },
+    }),
+    async (c) => {
+      const input = c.req.valid('json');
+      const ctx = await domainContext(c, deps, { kind: 'citizen', channel: 'web', channelUserId: null });
+      return c.json(await lookupTicket(ctx, deps.limiter, input, clientKey(c)), 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/tickets/{ticketNo}/rating',
+      tags: ['public'],
+      summary: '评价答复',
+      description: '答复后评价一次。评价为不满意且仍在重办期限内时，工单重新办理。',
+      request: { params: TicketNoParam, body: { ...json(CitizenRatingInput, '评价'), required: true } },
+      responses: { 200: json(CitizenTicketViewSchema, '评价后的工单'), ...errors(400, 404, 409, 429) },
+    }),
+    async (c) => {
+      const { ticketNo } = c.req.valid('param');
+      const { queryCode, ...rating } = c.req.valid('json');
+      const ctx = await domainContext(c, deps, { kind: 'citizen', channel: 'web', channelUserId: null });
+      const ticket = await authenticateCitizen(ctx, deps.limiter, { ticketNo, queryCode }, clientKey(c));
+      const citizenCtx = { ...ctx, actor: { kind: 'citizen' as const, channel: ticket.channel, channelUserId: ticket.channelUserId } };
+      const { ticket: rated } = await rateByCitizen(citizenCtx, ticket, rating);
+      return c.json(await buildCitizenView(ctx.db, ctx, rated), 200);
+    },
+  );
+
+  const AttachmentForm = z.object({
+    queryCode: QueryCode,
+    file: z
+      .instanceof(File, { message: '请选择要上传的图片' })
+      .openapi({ type: 'string', format: 'binary', description: 'JPEG、PNG、WebP 或 GIF，10 MB 以内' }),
+  });
+
+  router.use(
+    '/api/tickets/:ticketNo/attachments',
+    bodyLimit({
+      maxSize: ATTACHMENT_LIMITS.maxBytes + 64 * 1024,
+      onError: () => {
+        throw new DomainError('PAYLOAD_TOO_LARGE', '图片不能超过 10 MB');
+      },
+    }),
+  );
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/tickets/{ticketNo}/attachments',
+      tags: ['public'],
+      summary: '上传图片',
+      description: '每次一张，每个工单最多 6 张。只接受真实的图片内容（按文件头识别）；图片会重新编码，EXIF/GPS 等元数据被去除。',
+      request: { params: TicketNoParam, body: { content: { 'multipart/form-data': { schema: AttachmentForm } }, required: true } },
+      responses: {
+        201: json(z.object({ id: z.string(), width: z.number(), height: z.number(), byteSize: z.number() }).openapi('AttachmentCreated'), '已上传'),
+        ...errors(400, 404, 409, 413, 415, 429),
+      },
+    }),
+    async (c) => {
+      const { ticketNo } = c.req.valid('param');
+      const { queryCode, file } = c.req.valid('form');
+      const ctx = await domainContext(c, deps, { kind: 'citizen', channel: 'web', channelUserId: null });
+      const ticket = await authenticateCitizen(ctx, deps.limiter, { ticketNo, queryCode }, clientKey(c));
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      return c.json(await addAttachment(ctx, ticket, bytes, 'citizen'), 201);
+    },
+  );
+
+  return router;
+}

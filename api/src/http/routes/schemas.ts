@@ -1,0 +1,126 @@
+import { z } from '@hono/zod-openapi';
+
+// Response shapes, for the OpenAPI document and for type-checking handlers.
+
+const codeName = z.object({ code: z.string(), name: z.string() }).nullable();
+const isoTime = z.string().openapi({ format: 'date-time' });
+
+export const CitizenTicketViewSchema = z
+  .object({
+    ticketNo: z.string(),
+    status: z.string(),
+    statusLabel: z.string(),
+    type: z.string(),
+    typeLabel: z.string(),
+    channelLabel: z.string(),
+    category: codeName,
+    subcategory: codeName,
+    title: z.string(),
+    description: z.string(),
+    location: z.object({ district: z.string().nullable(), street: z.string().nullable(), address: z.string().nullable() }),
+    contact: z.object({
+      anonymous: z.boolean(),
+      name: z.string().nullable().openapi({ example: '张*' }),
+      phone: z.string().nullable().openapi({ example: '138****1234' }),
+    }),
+    confidential: z.boolean(),
+    publishConsent: z.boolean(),
+    createdAt: isoTime,
+    acceptDueAt: isoTime.nullable(),
+    dueAt: isoTime.nullable(),
+    unit: z.string().nullable(),
+    reply: z.object({ text: z.string(), at: isoTime }).nullable(),
+    rating: z
+      .object({
+        processSatisfaction: z.string(),
+        resultSatisfaction: z.string(),
+        resolved: z.boolean(),
+        comment: z.string().nullable(),
+        at: isoTime,
+      })
+      .nullable(),
+    canRate: z.boolean(),
+    unsatisfiedReopens: z.boolean(),
+    mergedInto: z.string().nullable(),
+    attachmentCount: z.number().int(),
+    timeline: z.array(z.object({ at: isoTime, action: z.string(), label: z.string(), text: z.string() })),
+  })
+  .openapi('CitizenTicketView');
+
+export const TicketSummarySchema = z
+  .object({
+    ticketNo: z.string(),
+    status: z.string(),
+    statusLabel: z.string(),
+    type: z.string(),
+    typeLabel: z.string(),
+    channel: z.string(),
+    channelLabel: z.string(),
+    urgency: z.string(),
+    urgencyLabel: z.string(),
+    title: z.string(),
+    category: z.string().nullable(),
+    categoryName: z.string().nullable(),
+    subcategory: z.string().nullable(),
+    subcategoryName: z.string().nullable(),
+    district: z.string().nullable(),
+    districtName: z.string().nullable(),
+    street: z.string().nullable(),
+    streetName: z.string().nullable(),
+    leadUnitId: z.string().nullable(),
+    leadUnitName: z.string().nullable(),
+    coUnitIds: z.array(z.string()),
+    contactName: z.string().nullable(),
+    contactPhone: z.string().nullable(),
+    anonymous: z.boolean(),
+    confidential: z.boolean(),
+    supervised: z.boolean(),
+    createdAt: isoTime,
+    acceptDueAt: isoTime.nullable(),
+    signDueAt: isoTime.nullable(),
+    dueAt: isoTime.nullable(),
+    overdue: z.boolean(),
+    returnCount: z.number().int(),
+    urgeCount: z.number().int(),
+    extensionPending: z.boolean(),
+  })
+  .openapi('TicketSummary');
+
+export const QueuePageSchema = z
+  .object({ items: z.array(TicketSummarySchema), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() })
+  .openapi('QueuePage');
+
+export const TicketDetailSchema = TicketSummarySchema.extend({
+  description: z.string(),
+  address: z.string().nullable(),
+  contact: z.object({ anonymous: z.boolean(), name: z.string().nullable(), phone: z.string().nullable(), masked: z.boolean() }),
+  events: z.array(
+    z.object({
+      id: z.number(),
+      at: isoTime,
+      action: z.string(),
+      label: z.string(),
+      fromStatus: z.string().nullable(),
+      toStatus: z.string(),
+      actorKind: z.string(),
+      actorName: z.string().nullable(),
+      unitName: z.string().nullable(),
+      note: z.string().nullable(),
+      public: z.boolean(),
+      data: z.record(z.string(), z.unknown()).nullable(),
+    }),
+  ),
+  availableActions: z.array(z.string()),
+})
+  .passthrough()
+  .openapi('TicketDetail');
+
+export const TransitionResultSchema = z
+  .object({
+    ticketNo: z.string(),
+    status: z.string(),
+    statusLabel: z.string(),
+    dueAt: isoTime.nullable(),
+    event: z.object({ id: z.number(), action: z.string(), label: z.string(), at: isoTime, public: z.boolean() }),
+  })
+  .openapi('TransitionResult');

@@ -1,0 +1,88 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { dueSoonCondition, overdueCondition } from '../../domain/tickets/queue.ts';
+import { computeMetrics, MetricsQuery } from '../../domain/metrics/compute-metrics.ts';
+import { requireRole } from '../../domain/tickets/internal.ts';
+import { tickets } from '@hotline/db';
+import { eq, sql } from 'drizzle-orm';
+import { ErrorBody } from '../errors.ts';
+import { requireLogin } from '../middleware.ts';
+import { createRouter, domainContext } from '../router.ts';
+import type { AppDeps } from '../types.ts';
+
+const Ratio = z.object({ numerator: z.number().int(), denominator: z.number().int(), rate: z.number().nullable() }).openapi('Ratio');
+const MetricsSchema = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    groupBy: z.string(),
+    groups: z.array(
+      z.object({
+        key: z.string(),
+        label: z.string(),
+        metrics: z.object({
+          onTimeCompletion: Ratio.openapi({ description: '按期办结率' }),
+          contact: Ratio.openapi({ description: '联系率' }),
+          processSatisfaction: Ratio.openapi({ description: '过程满意率' }),
+          resultSatisfaction: Ratio.openapi({ description: '结果满意率' }),
+          resolution: Ratio.openapi({ description: '解决率' }),
+          directAnswer: Ratio.openapi({ description: '直接答复率' }),
+          dispatchAccuracy: Ratio.openapi({ description: '转办准确率' }),
+          repeat: Ratio.openapi({ description: '重复诉求率' }),
+        }),
+      }),
+    ),
+  })
+  .openapi('Metrics');
+
+export function staffMetricsRoutes(deps: AppDeps) {
+  const router = createRouter();
+  router.use('/api/staff/metrics', requireLogin);
+  router.use('/api/staff/warnings', requireLogin);
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/staff/metrics',
+      tags: ['staff'],
+      summary: '考核指标',
+      description: '任意时段（北京时间，含首尾两日），可按承办单位、分类、区或渠道分组。定义见 DESIGN.md。',
+      request: { query: MetricsQuery },
+      responses: {
+        200: { content: { 'application/json': { schema: MetricsSchema } }, description: '指标' },
+        400: { content: { 'application/json': { schema: ErrorBody } }, description: '参数有误' },
+        403: { content: { 'application/json': { schema: ErrorBody } }, description: '无权查看' },
+      },
+    }),
+    async (c) => c.json(await computeMetrics(await domainContext(c, deps), c.req.valid('query')), 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/staff/warnings',
+      tags: ['staff'],
+      summary: '预警：超期与临期工单数',
+      responses: {
+        200: {
+          content: { 'application/json': { schema: z.object({ overdue: z.number().int(), dueSoon: z.number().int(), supervised: z.number().int() }) } },
+          description: '计数',
+        },
+      },
+    }),
+    async (c) => {
+      const ctx = await domainContext(c, deps);
+      requireRole(ctx.actor, ['supervisor', 'dispatcher', 'operator'], '查看预警');
+      const now = ctx.now();
+      const count = (where: ReturnType<typeof overdueCondition>) =>
+        ctx.db.select({ n: sql<number>`count(*)::int` }).from(tickets).where(where).then((r) => Number(r[0]?.n ?? 0));
+      const [overdue, dueSoon, supervised] = await Promise.all([
+        count(overdueCondition(now)),
+        count(dueSoonCondition(now, ctx.rules.settings.timeLimits.dueSoonHours)),
+        count(sql`${eq(tickets.supervised, true)} and ${tickets.status} not in ('closed', 'rejected', 'merged')`),
+      ]);
+      return c.json({ overdue, dueSoon, supervised }, 200);
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,205 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { getAttachmentForStaff } from '../../domain/attachments/get-attachment.ts';
+import type { DomainContext } from '../../domain/context.ts';
+import { acceptTicket } from '../../domain/tickets/accept.ts';
+import { answerDirectly } from '../../domain/tickets/answer-directly.ts';
+import { closeTicket, reopenTicket } from '../../domain/tickets/close.ts';
+import { createTicket } from '../../domain/tickets/create.ts';
+import { approveReturn, denyReturn } from '../../domain/tickets/decide-return.ts';
+import { dispatchTicket } from '../../domain/tickets/dispatch.ts';
+import { approveExtension, denyExtension, requestExtension } from '../../domain/tickets/extension.ts';
+import { requireRole } from '../../domain/tickets/internal.ts';
+import { markRepeat } from '../../domain/tickets/mark-repeat.ts';
+import { mergeTicket } from '../../domain/tickets/merge.ts';
+import { urgeTicket, superviseTicket } from '../../domain/tickets/oversight.ts';
+import { QueueQuery, listQueue } from '../../domain/tickets/queue.ts';
+import { recordCallback } from '../../domain/tickets/rate.ts';
+import { rejectTicket } from '../../domain/tickets/reject.ts';
+import { requestReturn } from '../../domain/tickets/request-return.ts';
+import {
+  AcceptInput,
+  AnswerDirectlyInput,
+  CallbackInput,
+  ContactRecordInput,
+  CreatePhoneTicketInput,
+  DispatchInput,
+  ExtensionRequestInput,
+  MarkRepeatInput,
+  MergeInput,
+  NoteOnlyInput,
+  ProgressNoteInput,
+  ReasonInput,
+  RejectInput,
+  ReopenInput,
+  ReplyInput,
+  TicketNo,
+} from '../../domain/tickets/schemas.ts';
+import { signTicket } from '../../domain/tickets/sign.ts';
+import { getTicketDetail } from '../../domain/tickets/staff-view.ts';
+import { ACTION_LABELS, STATUS_LABELS, type TicketAction } from '../../domain/tickets/state-machine.ts';
+import type { TransitionResult } from '../../domain/tickets/transition.ts';
+import { addProgressNote, recordContact, replyTicket } from '../../domain/tickets/unit-work.ts';
+import { ErrorBody } from '../errors.ts';
+import { requireLogin } from '../middleware.ts';
+import { createRouter, domainContext } from '../router.ts';
+import type { AppDeps } from '../types.ts';
+import { TicketCreated } from './public-tickets.ts';
+import { QueuePageSchema, TicketDetailSchema, TransitionResultSchema } from './schemas.ts';
+
+const errorResponses = {
+  400: { content: { 'application/json': { schema: ErrorBody } }, description: '输入有误' },
+  401: { content: { 'application/json': { schema: ErrorBody } }, description: '未登录' },
+  403: { content: { 'application/json': { schema: ErrorBody } }, description: '角色无权操作' },
+  404: { content: { 'application/json': { schema: ErrorBody } }, description: '工单不存在（或不属于本单位）' },
+  409: { content: { 'application/json': { schema: ErrorBody } }, description: '当前状态不允许此操作，或已被他人处理' },
+};
+
+const TicketNoParam = z.object({ ticketNo: TicketNo.openapi({ param: { name: 'ticketNo', in: 'path' }, example: '202611210042' }) });
+
+function transitionResult({ ticket, event }: TransitionResult) {
+  return {
+    ticketNo: ticket.ticketNo,
+    status: ticket.status,
+    statusLabel: STATUS_LABELS[ticket.status],
+    dueAt: ticket.dueAt?.toISOString() ?? null,
+    event: {
+      id: event.id,
+      action: event.action,
+      label: ACTION_LABELS[event.action as TicketAction] ?? event.action,
+      at: event.createdAt.toISOString(),
+      public: event.public,
+    },
+  };
+}
+
+export function staffTicketRoutes(deps: AppDeps) {
+  const router = createRouter();
+  router.use('/api/staff/tickets', requireLogin);
+  router.use('/api/staff/tickets/*', requireLogin);
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/staff/tickets',
+      tags: ['staff'],
+      summary: '工单队列',
+      description: '按状态、单位、分类、区、渠道、超期、临期、督办筛选，分页。承办单位只能看到本单位主办或协办的工单。联系方式一律脱敏。',
+      request: { query: QueueQuery },
+      responses: { 200: { content: { 'application/json': { schema: QueuePageSchema } }, description: '一页工单' }, ...errorResponses },
+    }),
+    async (c) => c.json(await listQueue(await domainContext(c, deps), c.req.valid('query')), 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/staff/tickets',
+      tags: ['staff'],
+      summary: '登记来电工单（受理员）',
+      request: { body: { content: { 'application/json': { schema: CreatePhoneTicketInput } }, required: true } },
+      responses: { 201: { content: { 'application/json': { schema: TicketCreated } }, description: '已创建' }, ...errorResponses },
+    }),
+    async (c) => {
+      const ctx = await domainContext(c, deps);
+      requireRole(ctx.actor, ['operator'], '登记来电');
+      const created = await createTicket(ctx, c.req.valid('json'));
+      return c.json(
+        {
+          ticketNo: created.ticket.ticketNo,
+          queryCode: created.queryCode,
+          status: created.ticket.status,
+          statusLabel: STATUS_LABELS[created.ticket.status],
+          dueAt: created.ticket.acceptDueAt!.toISOString(),
+          replyWorkingDays: created.replyWorkingDays,
+        },
+        201,
+      );
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/staff/tickets/{ticketNo}',
+      tags: ['staff'],
+      summary: '工单详情',
+      description: '需要联系诉求人的角色可见完整联系方式（保密工单对承办单位仍脱敏），每次查看都记入访问日志。',
+      request: { params: TicketNoParam },
+      responses: { 200: { content: { 'application/json': { schema: TicketDetailSchema } }, description: '工单详情' }, ...errorResponses },
+    }),
+    async (c) => {
+      const ctx = await domainContext(c, deps);
+      return c.json(await getTicketDetail(ctx, c.req.valid('param').ticketNo, { ip: c.get('clientIp') }), 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/staff/tickets/{ticketNo}/attachments/{attachmentId}',
+      tags: ['staff'],
+      summary: '查看工单图片',
+      request: { params: TicketNoParam.extend({ attachmentId: z.string().uuid().openapi({ param: { name: 'attachmentId', in: 'path' } }) }) },
+      responses: { 200: { content: { 'image/jpeg': { schema: z.string().openapi({ format: 'binary' }) } }, description: '图片' }, ...errorResponses },
+    }),
+    async (c) => {
+      const ctx = await domainContext(c, deps);
+      const { ticketNo, attachmentId } = c.req.valid('param');
+      const file = await getAttachmentForStaff(ctx, ticketNo, attachmentId);
+      c.header('Content-Type', file.mimeType);
+      c.header('Cache-Control', 'private, no-store');
+      return c.body(new Uint8Array(file.content), 200);
+    },
+  );
+
+  /** One endpoint per transition: POST /api/staff/tickets/{ticketNo}/<path>. */
+  function action<S extends z.ZodType>(
+    path: string,
+    summary: string,
+    schema: S,
+    verb: (ctx: DomainContext, ticketNo: string, input: z.output<S>) => Promise<TransitionResult>,
+  ) {
+    router.openapi(
+      createRoute({
+        method: 'post',
+        path: `/api/staff/tickets/{ticketNo}/${path}`,
+        tags: ['staff: transitions'],
+        summary,
+        // A body is optional only where every field is (a bare sign or urge).
+        request: { params: TicketNoParam, body: { content: { 'application/json': { schema } }, required: schema !== (NoteOnlyInput as z.ZodType) } },
+        responses: { 200: { content: { 'application/json': { schema: TransitionResultSchema } }, description: '已完成' }, ...errorResponses },
+      }),
+      async (c) => {
+        const ctx = await domainContext(c, deps);
+        // The generic schema defeats the route's inferred types; both parts were validated above.
+        const input = (c.req.valid as (target: 'json') => z.output<S>)('json');
+        const { ticketNo } = (c.req.valid as (target: 'param') => { ticketNo: string })('param');
+        return c.json(transitionResult(await verb(ctx, ticketNo, input)), 200);
+      },
+    );
+  }
+
+  action('accept', '受理（可修正类型、分类、紧急程度）', AcceptInput, acceptTicket);
+  action('reject', '不予受理', RejectInput, rejectTicket);
+  action('answer', '直接答复', AnswerDirectlyInput, answerDirectly);
+  action('merge', '合并到另一工单', MergeInput, mergeTicket);
+  action('mark-repeat', '标记为重复诉求', MarkRepeatInput, markRepeat);
+  action('dispatch', '派单（默认采用派单规则的建议）', DispatchInput, dispatchTicket);
+  action('sign', '签收（主办单位）', NoteOnlyInput, signTicket);
+  action('return', '申请退单（主办单位）', ReasonInput, requestReturn);
+  action('return/approve', '同意退单', NoteOnlyInput, approveReturn);
+  action('return/deny', '驳回退单', ReasonInput, denyReturn);
+  action('extension', '申请延期（主办单位）', ExtensionRequestInput, requestExtension);
+  action('extension/approve', '同意延期', NoteOnlyInput, approveExtension);
+  action('extension/deny', '驳回延期', ReasonInput, denyExtension);
+  action('urge', '催办', NoteOnlyInput, urgeTicket);
+  action('supervise', '督办', NoteOnlyInput, superviseTicket);
+  action('progress', '记录办理进展（主办或协办单位）', ProgressNoteInput, addProgressNote);
+  action('contact', '记录联系诉求人（主办单位）', ContactRecordInput, recordContact);
+  action('reply', '答复（主办单位）', ReplyInput, replyTicket);
+  action('callback', '回访并记录评价（督办员）', CallbackInput, recordCallback);
+  action('reopen', '重办（督办员）', ReopenInput, reopenTicket);
+  action('close', '办结（督办员）', NoteOnlyInput, closeTicket);
+
+  return router;
+}

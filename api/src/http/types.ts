@@ -1,0 +1,28 @@
+import type { Database } from '@hotline/db';
+import type { Config } from '../config.ts';
+import type { Actor } from '../domain/context.ts';
+import type { RateLimiter } from '../domain/rate-limits/rate-limiter.ts';
+import type { RulesCache } from '../domain/settings/rules.ts';
+import type { Logger } from './logger.ts';
+
+/** What the app is built from; tests build it on their own database. */
+export interface AppDeps {
+  database: Database;
+  rules: RulesCache;
+  limiter: RateLimiter;
+  logger: Logger;
+  config: Pick<Config, 'trustProxy' | 'cookieSecure'>;
+  now?: () => Date;
+}
+
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    logger: Logger;
+    clientIp: string | null;
+    actor: Actor | null;
+    /** How the staff member authenticated: cookie-based requests get a CSRF check. */
+    authVia: 'cookie' | 'bearer' | null;
+    sessionToken: string | null;
+  };
+}

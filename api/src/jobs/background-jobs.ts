@@ -1,0 +1,54 @@
+import type { Db } from '@hotline/db';
+import type { DomainContext } from '../domain/context.ts';
+import { purgeExpiredKeys } from '../domain/idempotency/idempotency.ts';
+import { OutboxWorker } from '../domain/outbox/outbox-worker.ts';
+import type { RateLimiter } from '../domain/rate-limits/rate-limiter.ts';
+import type { RulesCache } from '../domain/settings/rules.ts';
+import { purgeExpiredSessions } from '../domain/staff/sessions.ts';
+import { autoCloseUnrated } from '../domain/tickets/close.ts';
+import type { Logger } from '../http/logger.ts';
+
+/**
+ * Periodic work of one process: the outbox worker, closing unrated replies,
+ * and clean-up of expired sessions, keys and counters. Every job is safe to
+ * run on several instances at once (conditional updates, SKIP LOCKED).
+ */
+export class BackgroundJobs {
+  readonly outbox: OutboxWorker;
+  readonly #timers: NodeJS.Timeout[] = [];
+  readonly #db: Db;
+  readonly #rules: RulesCache;
+  readonly #limiter: RateLimiter;
+  readonly #logger: Logger;
+
+  constructor(deps: { db: Db; rules: RulesCache; limiter: RateLimiter; logger: Logger }) {
+    this.#db = deps.db;
+    this.#rules = deps.rules;
+    this.#limiter = deps.limiter;
+    this.#logger = deps.logger;
+    this.outbox = new OutboxWorker(deps.db);
+  }
+
+  async runHousekeeping(now = new Date()): Promise<{ closed: number }> {
+    const ctx: DomainContext = { db: this.#db, actor: { kind: 'system', job: 'auto-close' }, now: () => now, rules: await this.#rules.get() };
+    const { closed } = await autoCloseUnrated(ctx);
+    await purgeExpiredSessions(this.#db, now);
+    await purgeExpiredKeys(this.#db, now);
+    await this.#limiter.purge();
+    return { closed };
+  }
+
+  start({ housekeepingMs = 10 * 60_000 } = {}): void {
+    this.outbox.start();
+    const housekeeping = () =>
+      this.runHousekeeping()
+        .then(({ closed }) => closed > 0 && this.#logger.info('auto-closed unrated replies', { closed }))
+        .catch((error) => this.#logger.error('housekeeping failed', { error: String(error) }));
+    this.#timers.push(setTimeout(housekeeping, 5_000), setInterval(housekeeping, housekeepingMs));
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.#timers) clearTimeout(timer);
+    await this.outbox.stop();
+  }
+}

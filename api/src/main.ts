@@ -1,0 +1,54 @@
+import { DataDirLockedError } from '@hotline/db';
+import { loadConfig } from './config.ts';
+import { start } from './server.ts';
+
+// `npm start`: the whole system on its embedded defaults.
+process.env.ASTRO_TELEMETRY_DISABLED ??= '1';
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
+
+try {
+  const running = await start(config);
+  const lines = [
+    '',
+    '  12345 市民服务热线 hotline12345 已启动',
+    `  地址:       ${running.url}`,
+    `  接口文档:   ${running.url}/api/openapi.json`,
+    `  数据库:     ${running.database.engine === 'pglite' ? `内嵌 PGlite（${config.dataDir}/pglite）` : 'PostgreSQL（DATABASE_URL）'}`,
+  ];
+  if (running.seeded) lines.push('  已载入示范市的演示配置（区、街道、分类、承办单位、派单规则）');
+  if (running.demoAccounts.length > 0) {
+    lines.push('', '  演示账号（仅演示模式；DEMO=0 时停用）:');
+    for (const a of running.demoAccounts) lines.push(`    ${a.roleLabel.padEnd(6, '　')} ${a.username.padEnd(18)} 密码 ${a.password}`);
+  }
+  lines.push('', '  按 Ctrl+C 停止', '');
+  console.log(lines.join('\n'));
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    running.logger.info('shutting down', { signal });
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await running.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+} catch (error) {
+  if (error instanceof DataDirLockedError) {
+    console.error(`\n启动失败：${error.message}\n`);
+  } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    console.error(`\n启动失败：端口 ${config.port} 已被占用。请停止占用它的程序，或设置 PORT 使用其他端口，例如 PORT=8081 npm start\n`);
+  } else {
+    console.error('\n启动失败：', error);
+  }
+  process.exit(1);
+}

@@ -1,0 +1,100 @@
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { type Database, openDatabase } from '@hotline/db';
+import type { Config } from './config.ts';
+import { localDayOf } from './domain/calendar/local-time.ts';
+import { officialYears } from './domain/calendar/working-calendar.ts';
+import { RateLimiter } from './domain/rate-limits/rate-limiter.ts';
+import { RulesCache } from './domain/settings/rules.ts';
+import { createApp, type App } from './http/app.ts';
+import { createLogger, type Logger } from './http/logger.ts';
+import { BackgroundJobs } from './jobs/background-jobs.ts';
+import { type DemoAccount, seedReferenceData, syncDemoAccounts } from './seed/seed.ts';
+
+export interface Running {
+  url: string;
+  app: App;
+  database: Database;
+  jobs: BackgroundJobs | null;
+  demoAccounts: DemoAccount[];
+  seeded: boolean;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the whole system on one port: opens the database (PGlite under
+ * DATA_DIR unless DATABASE_URL is set), applies migrations, seeds 示范市 on
+ * an empty database, syncs the demo accounts, serves the API and runs the
+ * background jobs.
+ */
+export async function start(config: Config, options: { database?: Database; logger?: Logger } = {}): Promise<Running> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const database =
+    options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
+  let server: ServerType | undefined;
+  let jobs: BackgroundJobs | null = null;
+  try {
+    await database.migrate();
+    const seeded = await seedReferenceData(database.db);
+    const demoAccounts = await syncDemoAccounts(database.db, config.dataDir, config.demo);
+    const rules = new RulesCache(database.db);
+    await rules.get(); // fail now, not on the first request, if the stored rules are invalid
+    warnAboutCalendar(logger);
+    const limiter = new RateLimiter(database.db);
+    const app = createApp({ database, rules, limiter, logger, config });
+    server = await new Promise<ServerType>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+      s.once('error', reject);
+    });
+    const address = server.address() as AddressInfo;
+    const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+    const url = config.publicUrl ?? `http://${host}:${address.port}`;
+    if (config.jobs) {
+      jobs = new BackgroundJobs({ db: database.db, rules, limiter, logger });
+      jobs.start();
+    }
+    const running = server;
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      app,
+      database,
+      jobs,
+      demoAccounts,
+      seeded,
+      logger,
+      close() {
+        closing ??= (async () => {
+          await new Promise<void>((resolve) => {
+            running.close(() => resolve());
+            // Keep-alive connections would hold close() open for minutes.
+            (running as { closeAllConnections?: () => void }).closeAllConnections?.();
+          });
+          await jobs?.stop();
+          await database.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    server?.close();
+    await jobs?.stop();
+    await database.close();
+    throw error;
+  }
+}
+
+/** The official holiday schedule of a year is published in November of the year before. */
+function warnAboutCalendar(logger: Logger): void {
+  const today = localDayOf(new Date());
+  const year = Number(today.slice(0, 4));
+  const needed = today.slice(5) >= '11-01' ? [year, year + 1] : [year];
+  const missing = needed.filter((y) => !officialYears().includes(y));
+  if (missing.length > 0) {
+    logger.warn('working calendar: official holiday schedule missing', {
+      years: missing,
+      hint: `chinese-days 数据包尚未收录 ${missing.join('、')} 年的放假调休安排：已按法定节日推算，请管理员在工作日历中录入调休上班日（PUT /api/staff/admin/calendar/{day}），或升级 chinese-days。`,
+    });
+  }
+}

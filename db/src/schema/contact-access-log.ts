@@ -1,0 +1,15 @@
+import { bigint, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+/** Every time a staff member is shown a citizen's unmasked personal data (PIPL accountability). */
+export const contactAccessLog = pgTable(
+  'contact_access_log',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    staffId: text('staff_id').notNull(),
+    ticketId: text('ticket_id').notNull(),
+    purpose: text('purpose').notNull(),
+    ip: text('ip'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('contact_access_log_ticket_idx').on(t.ticketId), index('contact_access_log_staff_idx').on(t.staffId, t.createdAt)],
+);
