@@ -7,12 +7,12 @@ import { buildCitizenView } from '../../domain/tickets/citizen-view.ts';
 import { createTicket } from '../../domain/tickets/create.ts';
 import { authenticateCitizen, lookupTicket } from '../../domain/tickets/lookup.ts';
 import { rateByCitizen } from '../../domain/tickets/rate.ts';
-import { CitizenRatingInput, CreateTicketInput, LookupInput, QueryCode, TicketNo } from '../../domain/tickets/schemas.ts';
+import { CitizenRatingInput, CreateTicketInput, LookupInput, QueryCode } from '../../domain/tickets/schemas.ts';
 import { STATUS_LABELS } from '../../domain/tickets/state-machine.ts';
 import { ErrorBody } from '../errors.ts';
 import { clientKey, createRouter, domainContext } from '../router.ts';
 import type { AppDeps } from '../types.ts';
-import { CitizenTicketViewSchema } from './schemas.ts';
+import { CitizenTicketViewSchema, ticketNoParam } from './schemas.ts';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 const errors = (...codes: (400 | 404 | 409 | 413 | 415 | 422 | 429)[]) =>
@@ -29,7 +29,7 @@ export const TicketCreated = z
   })
   .openapi('TicketCreated');
 
-const TicketNoParam = z.object({ ticketNo: TicketNo.openapi({ param: { name: 'ticketNo', in: 'path' }, example: '202611210042' }) });
+const TicketNoParam = ticketNoParam();
 
 export function publicTicketRoutes(deps: AppDeps) {
   const router = createRouter();

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { TicketNo } from '../../domain/tickets/schemas.ts';
 
 // Response shapes, for the OpenAPI document and for type-checking handlers.
 
@@ -124,3 +125,11 @@ export const TransitionResultSchema = z
     event: z.object({ id: z.number(), action: z.string(), label: z.string(), at: isoTime, public: z.boolean() }),
   })
   .openapi('TransitionResult');
+
+/**
+ * `{ticketNo}` in a path. Built here, not by calling .openapi() on the
+ * domain schema: zod schemas created before @hono/zod-openapi loaded lack
+ * that method.
+ */
+export const ticketNoParam = () =>
+  z.object({ ticketNo: z.string().pipe(TicketNo).openapi({ param: { name: 'ticketNo', in: 'path' }, example: '202611210042' }) });

@@ -81,7 +81,7 @@ export function staffAdminRoutes(deps: AppDeps) {
     async (c) => c.json(await describeYear(await domainContext(c, deps), c.req.valid('query').year), 200),
   );
 
-  const DayParam = z.object({ day: LocalDayParam.openapi({ param: { name: 'day', in: 'path' }, example: '2027-02-07' }) });
+  const DayParam = z.object({ day: z.string().pipe(LocalDayParam).openapi({ param: { name: 'day', in: 'path' }, example: '2027-02-07' }) });
   router.openapi(
     createRoute({
       method: 'put',

@@ -32,7 +32,6 @@ import {
   RejectInput,
   ReopenInput,
   ReplyInput,
-  TicketNo,
 } from '../../domain/tickets/schemas.ts';
 import { signTicket } from '../../domain/tickets/sign.ts';
 import { getTicketDetail } from '../../domain/tickets/staff-view.ts';
@@ -44,7 +43,7 @@ import { requireLogin } from '../middleware.ts';
 import { createRouter, domainContext } from '../router.ts';
 import type { AppDeps } from '../types.ts';
 import { TicketCreated } from './public-tickets.ts';
-import { QueuePageSchema, TicketDetailSchema, TransitionResultSchema } from './schemas.ts';
+import { QueuePageSchema, TicketDetailSchema, ticketNoParam, TransitionResultSchema } from './schemas.ts';
 
 const errorResponses = {
   400: { content: { 'application/json': { schema: ErrorBody } }, description: '输入有误' },
@@ -54,7 +53,7 @@ const errorResponses = {
   409: { content: { 'application/json': { schema: ErrorBody } }, description: '当前状态不允许此操作，或已被他人处理' },
 };
 
-const TicketNoParam = z.object({ ticketNo: TicketNo.openapi({ param: { name: 'ticketNo', in: 'path' }, example: '202611210042' }) });
+const TicketNoParam = ticketNoParam();
 
 function transitionResult({ ticket, event }: TransitionResult) {
   return {

@@ -1,0 +1,20 @@
+import { defineConfig } from 'vitest/config';
+
+// The same suite runs on the embedded PGlite and, when TEST_DATABASE_URL
+// names a PostgreSQL server (.ci/run sets it), on PostgreSQL: every test file
+// gets a database of its own on the engine of its project.
+const postgres = process.env.TEST_DATABASE_URL;
+
+export default defineConfig({
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+    reporters: process.env.CI ? ['default'] : ['default'],
+    projects: [
+      { extends: true, test: { name: 'pglite', include: ['**/*.test.ts'], env: { TEST_ENGINE: 'pglite' } } },
+      ...(postgres
+        ? [{ extends: true, test: { name: 'postgres', include: ['**/*.test.ts'], exclude: ['domain/pure/**'], env: { TEST_ENGINE: 'postgres' } } }]
+        : []),
+    ],
+  },
+});
