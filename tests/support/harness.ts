@@ -55,6 +55,20 @@ export interface TestStaff extends StaffActor {
   password: string;
 }
 
+// Sessions last 12 hours on the harness clock; tests that jump days ahead
+// log their staff in again instead of failing on an expired session.
+const staffByToken = new Map<string, { staff: TestStaff; h: Harness }>();
+
+async function logIn(h: Harness, username: string): Promise<string> {
+  const res = await h.app.request('/api/staff/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.9.${counter % 250}.1` },
+    body: JSON.stringify({ username, password: TEST_PASSWORD }),
+  });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
 /** Creates a staff account and logs it in through the API. */
 export async function createStaff(h: Harness, role: StaffRole, unitId?: string): Promise<TestStaff> {
   const username = `${role.replace('_', '')}${++counter}${Math.random().toString(36).slice(2, 6)}`;
@@ -65,14 +79,10 @@ export async function createStaff(h: Harness, role: StaffRole, unitId?: string):
     ...(unitId ? { unitId } : {}),
     password: TEST_PASSWORD,
   });
-  const res = await h.app.request('/api/staff/login', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.9.${counter % 250}.1` },
-    body: JSON.stringify({ username, password: TEST_PASSWORD }),
-  });
-  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-  const { token } = (await res.json()) as { token: string };
-  return { kind: 'staff', id: account.id, username, displayName: account.displayName, role, unitId: unitId ?? null, token, password: TEST_PASSWORD };
+  const token = await logIn(h, username);
+  const staff: TestStaff = { kind: 'staff', id: account.id, username, displayName: account.displayName, role, unitId: unitId ?? null, token, password: TEST_PASSWORD };
+  staffByToken.set(token, { staff, h });
+  return staff;
 }
 
 /** JSON request helpers against the in-process app. */
@@ -80,8 +90,17 @@ export function client(h: Harness) {
   const send = async (method: string, path: string, body?: unknown, init: { token?: string; headers?: Record<string, string> } = {}) => {
     const headers: Record<string, string> = { ...(init.headers ?? {}) };
     if (body !== undefined) headers['content-type'] ??= 'application/json';
-    if (init.token) headers.authorization = `Bearer ${init.token}`;
-    const res = await h.app.request(path, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+    const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    const known = init.token ? staffByToken.get(init.token) : undefined;
+    if (known) headers.authorization = `Bearer ${known.staff.token}`;
+    else if (init.token) headers.authorization = `Bearer ${init.token}`;
+    let res = await h.app.request(path, { method, headers, body: payload });
+    if (res.status === 401 && known) {
+      known.staff.token = await logIn(h, known.staff.username);
+      staffByToken.set(known.staff.token, known);
+      headers.authorization = `Bearer ${known.staff.token}`;
+      res = await h.app.request(path, { method, headers, body: payload });
+    }
     const text = await res.text();
     let json: any = undefined;
     try {

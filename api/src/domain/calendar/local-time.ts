@@ -32,7 +32,9 @@ export function weekdayOf(day: LocalDay): number {
 }
 
 export function isLocalDay(value: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) && localDayOf(instantAt(value, 0)) === value;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const instant = instantAt(value, 0);
+  return !Number.isNaN(instant.getTime()) && localDayOf(instant) === value;
 }
 
 /** Formats an instant as `YYYY-MM-DD HH:mm` Beijing time, for people. */

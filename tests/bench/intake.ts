@@ -1,0 +1,478 @@
+// npm run bench:intake: intake throughput and latency of POST /api/tickets.
+//
+// For each engine (embedded PGlite; PostgreSQL when reachable) it starts the
+// real system with start(config) and, beside it, a "bare handler": a minimal
+// Hono app that writes the same rows with drizzle but skips the domain layer
+// (no zod, no calendar, no catalog). Both get the same autocannon load (run in
+// a worker thread, so the load generator does not share the server's event
+// loop), and afterwards every 2xx answer is matched to its ticket row.
+//
+// Environment:
+//   BENCH_SECONDS          measured seconds per handler (default 20)
+//   BENCH_WARMUP_SECONDS   unmeasured warm-up before each measurement (default: seconds/5, 1..3)
+//   BENCH_CONNECTIONS      concurrent clients (default 50)
+//   BENCH_ENGINES          comma list: pglite,postgres (default both)
+//   BENCH_DATABASE_URL / TEST_DATABASE_URL
+//                          PostgreSQL server (default postgres://postgres@127.0.0.1:5432/postgres);
+//                          fresh hl_bench_* databases are created there and dropped afterwards
+//   BENCH_BARE_COUNTER     'separate' (default: the counter upsert is its own statement, as in
+//                          numbers.ts) or 'tx' (inside the ticket's transaction)
+import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { serve, type ServerType } from '@hono/node-server';
+import { type Database, type Db, newId, openPglite, openPostgres, outbox, ticketCounters, ticketEvents, tickets } from '@hotline/db';
+import { count, sql } from 'drizzle-orm';
+import { Hono } from 'hono';
+import pg from 'pg';
+import { loadConfig } from '../../api/src/config.ts';
+import { seedReferenceData } from '../../api/src/seed/seed.ts';
+import { start } from '../../api/src/server.ts';
+import { type LoadJob, type LoadReport, markerOf } from './load.ts';
+
+type EngineName = 'pglite' | 'postgres';
+type HandlerName = 'api' | 'bare';
+
+const SECONDS = positiveNumber('BENCH_SECONDS', 20);
+const WARMUP = nonNegativeNumber('BENCH_WARMUP_SECONDS', Math.min(3, Math.max(1, Math.round(SECONDS / 5))));
+const CONNECTIONS = positiveNumber('BENCH_CONNECTIONS', 50);
+const ENGINES = (process.env.BENCH_ENGINES ?? 'pglite,postgres').split(',').map((s) => s.trim()) as EngineName[];
+const BARE_COUNTER = process.env.BENCH_BARE_COUNTER === 'tx' ? 'tx' : 'separate';
+const PG_URL = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+/** Targets, checked on PostgreSQL. */
+const TARGET_RATIO = 0.8;
+const TARGET_P99_MS = 50;
+
+function positiveNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
+  return n;
+}
+
+function nonNegativeNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a number ≥ 0, got "${raw}"`);
+  return n;
+}
+
+// ─── clean-up, also on Ctrl-C ───────────────────────────────────────────────
+
+const cleanups = new Set<() => Promise<void>>();
+
+function onCleanup(fn: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  const once = () => {
+    cleanups.delete(once);
+    done ??= fn();
+    return done;
+  };
+  cleanups.add(once);
+  return once;
+}
+
+async function cleanupAll(): Promise<void> {
+  for (const fn of [...cleanups].reverse()) {
+    await fn().catch((error: unknown) => console.error(`clean-up failed: ${errorText(error)}`));
+  }
+}
+
+process.once('SIGINT', () => {
+  console.error('\ninterrupted: cleaning up…');
+  void cleanupAll().finally(() => process.exit(130));
+});
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+// ─── load ───────────────────────────────────────────────────────────────────
+
+function runLoad(job: LoadJob): Promise<LoadReport> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./load.ts', import.meta.url), { workerData: { kind: 'hotline-bench-load', job } });
+    let settled = false;
+    worker.once('message', (message: { report?: LoadReport; error?: string }) => {
+      settled = true;
+      void worker.terminate();
+      if (message.report) resolve(message.report);
+      else reject(new Error(`load generator failed: ${message.error}`));
+    });
+    worker.once('error', (error) => {
+      settled = true;
+      reject(error);
+    });
+    worker.once('exit', (code) => {
+      if (!settled) reject(new Error(`load generator exited with code ${code}`));
+    });
+  });
+}
+
+// ─── the bare handler ───────────────────────────────────────────────────────
+
+interface BareBody {
+  type: string;
+  category: string;
+  description: string;
+  location: { district: string; street: string; address: string };
+  contact: { name: string; phone: string };
+  channel: 'web' | 'mailbox' | 'wechat' | 'telegram';
+}
+
+/** YYYYMMDD in Beijing time (UTC+8, no daylight saving). */
+const beijingDay = (now: Date) => new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
+
+/**
+ * The rows the real create writes, straight from the parsed JSON: the counter
+ * bump, then one transaction with the ticket, its event and the outbox entry.
+ */
+async function startBare(db: Db): Promise<{ url: string; close(): Promise<void> }> {
+  const bumpCounter = async (q: Pick<Db, 'insert'>, day: string) => {
+    const [row] = await q
+      .insert(ticketCounters)
+      .values({ day, last: 1 })
+      .onConflictDoUpdate({ target: ticketCounters.day, set: { last: sql`${ticketCounters.last} + 1` } })
+      .returning({ last: ticketCounters.last });
+    return `${day}${String(row!.last).padStart(4, '0')}`;
+  };
+
+  const app = new Hono();
+  app.post('/api/tickets', async (c) => {
+    const body = await c.req.json<BareBody>();
+    const now = new Date();
+    const day = beijingDay(now);
+    const queryCode = String(randomInt(0, 100_000_000)).padStart(8, '0');
+    const queryCodeHash = createHash('sha256').update(`hotline12345:query-code:${queryCode}`).digest('hex');
+    const acceptDueAt = new Date(now.getTime() + 30 * 60_000);
+    const id = newId(now.getTime());
+    const dot = body.category.indexOf('.');
+    const categoryCode = dot < 0 ? body.category : body.category.slice(0, dot);
+    const subcategoryCode = dot < 0 ? null : body.category;
+    const title = body.description.split('。')[0]!.slice(0, 30);
+
+    let ticketNo = BARE_COUNTER === 'separate' ? await bumpCounter(db, day) : '';
+    await db.transaction(async (tx) => {
+      if (BARE_COUNTER === 'tx') ticketNo = await bumpCounter(tx, day);
+      await tx.insert(tickets).values({
+        id,
+        ticketNo,
+        queryCodeHash,
+        type: 'complaint',
+        categoryCode,
+        subcategoryCode,
+        title,
+        description: body.description,
+        districtCode: body.location.district,
+        streetCode: body.location.street,
+        address: body.location.address,
+        citizenName: body.contact.name,
+        citizenPhone: body.contact.phone,
+        channel: body.channel,
+        urgency: 'normal',
+        status: 'submitted',
+        version: 1,
+        acceptDueAt,
+        createdAt: now,
+        updatedAt: now,
+      });
+      const [event] = await tx
+        .insert(ticketEvents)
+        .values({
+          ticketId: id,
+          action: 'submit',
+          fromStatus: null,
+          toStatus: 'submitted',
+          actorKind: 'citizen',
+          actorId: null,
+          actorName: '诉求人',
+          unitId: null,
+          note: null,
+          public: true,
+          data: { channel: body.channel, acceptBasis: 'utility_outage' },
+          createdAt: now,
+        })
+        .returning({ id: ticketEvents.id });
+      await tx.insert(outbox).values({
+        topic: 'ticket.public_event',
+        payload: { ticketId: id, ticketNo, eventId: event!.id, action: 'submit', status: 'submitted', channel: body.channel, channelUserId: null },
+        createdAt: now,
+        availableAt: now,
+      });
+    });
+    return c.json({ ticketNo, queryCode, status: 'submitted', dueAt: acceptDueAt.toISOString() }, 201);
+  });
+  app.onError((error, c) => c.json({ error: error.message }, 500));
+
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      }),
+  };
+}
+
+// ─── measuring one handler ──────────────────────────────────────────────────
+
+interface Row {
+  engine: EngineName;
+  handler: HandlerName;
+  load: LoadReport;
+  ticketsPerSecond: number;
+  check: string;
+  checkOk: boolean;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function countRows(db: Db) {
+  const [t] = await db.select({ n: count() }).from(tickets);
+  const [e] = await db.select({ n: count() }).from(ticketEvents);
+  const [o] = await db.select({ n: count() }).from(outbox);
+  return { tickets: Number(t!.n), events: Number(e!.n), outbox: Number(o!.n) };
+}
+
+/** Requests still in flight when autocannon stopped finish on the server afterwards: wait for the count to settle. */
+async function settledCounts(db: Db) {
+  let last = await countRows(db);
+  for (let stable = 0, i = 0; stable < 2 && i < 40; i++) {
+    await sleep(250);
+    const now = await countRows(db);
+    stable = now.tickets === last.tickets ? stable + 1 : 0;
+    last = now;
+  }
+  return last;
+}
+
+/**
+ * Every 2xx answer must have created exactly one ticket. Requests cut off when
+ * the clock stopped (sent, never answered) may or may not have one.
+ */
+async function verify(db: Db, runs: LoadReport[]): Promise<{ text: string; ok: boolean }> {
+  const counts = await settledCounts(db);
+  const ok2xx = runs.reduce((s, r) => s + r.ok, 0);
+  const cutOff = runs.reduce((s, r) => s + Math.max(0, r.sent - r.answered), 0);
+  const answeredOk = new Set(runs.flatMap((r) => r.okMarkers));
+  const seen = new Map<number, number>();
+  let unmarked = 0;
+  for (const { description } of await db.select({ description: tickets.description }).from(tickets)) {
+    const m = markerOf(description);
+    if (m === null) unmarked++;
+    else seen.set(m, (seen.get(m) ?? 0) + 1);
+  }
+  const missing = [...answeredOk].filter((m) => !seen.has(m)).length;
+  const duplicates = [...seen.values()].filter((n) => n > 1).length;
+  const extra = [...seen.keys()].filter((m) => !answeredOk.has(m)).length;
+  const problems: string[] = [];
+  if (missing > 0) problems.push(`${missing} answered 2xx without a ticket`);
+  if (duplicates > 0) problems.push(`${duplicates} requests stored twice`);
+  if (unmarked > 0) problems.push(`${unmarked} tickets not from this run`);
+  if (extra > cutOff) problems.push(`${extra} unanswered tickets but only ${cutOff} requests were cut off`);
+  if (counts.events !== counts.tickets) problems.push(`${counts.events} events for ${counts.tickets} tickets`);
+  if (counts.outbox !== counts.tickets) problems.push(`${counts.outbox} outbox rows for ${counts.tickets} tickets`);
+  const text =
+    `count(*) from tickets = ${counts.tickets} = ${ok2xx} answered 2xx (warm-up included)` +
+    (extra > 0 || cutOff > 0 ? ` + ${extra} of the ${cutOff} requests cut off when the clock stopped` : '') +
+    (problems.length ? `  ✗ ${problems.join('; ')}` : '  ✓');
+  return { text, ok: problems.length === 0 && counts.tickets === ok2xx + extra };
+}
+
+async function measure(engine: EngineName, handler: HandlerName, url: string, db: Db): Promise<Row> {
+  const runs: LoadReport[] = [];
+  let firstMarker = 0;
+  if (WARMUP > 0) {
+    process.stdout.write(`  ${engine}/${handler}: warm-up ${WARMUP} s … `);
+    const warm = await runLoad({ url, seconds: WARMUP, connections: CONNECTIONS, firstMarker });
+    runs.push(warm);
+    firstMarker = warm.nextMarker;
+    process.stdout.write(`${warm.ok} tickets; `);
+  } else {
+    process.stdout.write(`  ${engine}/${handler}: `);
+  }
+  process.stdout.write(`measuring ${SECONDS} s … `);
+  const load = await runLoad({ url, seconds: SECONDS, connections: CONNECTIONS, firstMarker });
+  runs.push(load);
+  const ticketsPerSecond = load.ok / load.seconds;
+  console.log(`${ticketsPerSecond.toFixed(1)} tickets/s`);
+  for (const r of runs) {
+    if (r.non2xx > 0 || r.errors > 0) {
+      console.log(`    ✗ non-2xx ${r.non2xx}, socket errors ${r.errors}, timeouts ${r.timeouts}; status codes ${JSON.stringify(r.statusCodes)}`);
+      for (const sample of r.sampleErrors) console.log(`      ${sample}`);
+    }
+  }
+  const check = await verify(db, runs);
+  console.log(`    ${check.text}`);
+  return { engine, handler, load, ticketsPerSecond, check: check.text, checkOk: check.ok };
+}
+
+// ─── engines ────────────────────────────────────────────────────────────────
+
+function benchConfig(dataDir: string, databaseUrl: string) {
+  return loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', JOBS: '0', DEMO: '0' });
+}
+
+/** The real system, measured, then closed. */
+async function measureApi(engine: EngineName, dataDir: string, databaseUrl: string): Promise<Row> {
+  const running = await start(benchConfig(dataDir, databaseUrl));
+  const close = onCleanup(() => running.close());
+  try {
+    return await measure(engine, 'api', running.url, running.database.db);
+  } finally {
+    await close();
+  }
+}
+
+/** The bare handler on a fresh database of the same engine, measured, then closed. */
+async function measureBare(engine: EngineName, database: Database): Promise<Row> {
+  const closeDb = onCleanup(() => database.close());
+  try {
+    await database.migrate();
+    await seedReferenceData(database.db);
+    const bare = await startBare(database.db);
+    const closeServer = onCleanup(() => bare.close());
+    try {
+      return await measure(engine, 'bare', bare.url, database.db);
+    } finally {
+      await closeServer();
+    }
+  } finally {
+    await closeDb();
+  }
+}
+
+async function benchPglite(): Promise<Row[]> {
+  const tmp = await mkdtemp(join(os.tmpdir(), 'hl-bench-'));
+  const removeTmp = onCleanup(() => rm(tmp, { recursive: true, force: true }));
+  try {
+    console.log(`\npglite: data under ${tmp}`);
+    const api = await measureApi('pglite', join(tmp, 'api'), '');
+    // The app locks its directory: the bare handler gets one of its own.
+    const bare = await measureBare('pglite', await openPglite({ dataDir: join(tmp, 'bare') }));
+    return [api, bare];
+  } finally {
+    await removeTmp();
+  }
+}
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+function redact(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+}
+
+async function benchPostgres(): Promise<Row[]> {
+  const admin = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5000 });
+  try {
+    await admin.connect();
+  } catch (error) {
+    console.log(`\npostgres: SKIPPED — cannot reach ${redact(PG_URL)} (${errorText(error)}); set BENCH_DATABASE_URL to benchmark PostgreSQL`);
+    await admin.end().catch(() => {});
+    return [];
+  }
+  const tmp = await mkdtemp(join(os.tmpdir(), 'hl-bench-'));
+  const removeTmp = onCleanup(() => rm(tmp, { recursive: true, force: true }));
+  const suffix = randomBytes(5).toString('hex');
+  const names = { api: `hl_bench_${suffix}`, bare: `hl_bench_${suffix}_bare` };
+  const dropAll = onCleanup(async () => {
+    for (const name of Object.values(names)) await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  });
+  try {
+    const info = await admin.query<{ version: string; sc: string; mc: string }>(
+      `select current_setting('server_version') as version, current_setting('synchronous_commit') as sc, current_setting('max_connections') as mc`,
+    );
+    const { version, sc, mc } = info.rows[0]!;
+    console.log(`\npostgres: ${redact(PG_URL)} — PostgreSQL ${version}, synchronous_commit=${sc}, max_connections=${mc}; databases ${names.api}, ${names.bare}`);
+    for (const name of Object.values(names)) await admin.query(`create database ${name}`);
+    const config = benchConfig(tmp, withDatabase(PG_URL, names.api));
+    const api = await measureApi('postgres', tmp, withDatabase(PG_URL, names.api));
+    // Same pool size as the app's (DATABASE_POOL_SIZE, default 10).
+    const bare = await measureBare('postgres', openPostgres({ url: withDatabase(PG_URL, names.bare), poolSize: config.databasePoolSize }));
+    return [api, bare];
+  } finally {
+    await dropAll();
+    await removeTmp();
+  }
+}
+
+// ─── report ─────────────────────────────────────────────────────────────────
+
+function printTable(rows: Row[]): void {
+  const header = ['engine', 'handler', 'tickets/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'db check'];
+  const lines = rows.map((r) => [
+    r.engine,
+    r.handler,
+    r.ticketsPerSecond.toFixed(1),
+    String(r.load.p50),
+    String(r.load.p99),
+    String(r.load.non2xx),
+    String(r.load.errors + r.load.timeouts),
+    r.checkOk ? 'ok' : 'MISMATCH',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const right = new Set([2, 3, 4, 5, 6]);
+  const fmt = (cells: string[]) => cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  console.log(`\n${fmt(header)}`);
+  for (const engine of new Set(rows.map((r) => r.engine))) {
+    const mine = rows.filter((r) => r.engine === engine);
+    for (const r of mine) console.log(fmt(lines[rows.indexOf(r)]!));
+    const api = mine.find((r) => r.handler === 'api');
+    const bare = mine.find((r) => r.handler === 'bare');
+    if (api && bare) {
+      const ratio = api.ticketsPerSecond / bare.ticketsPerSecond;
+      console.log(`${' '.repeat(widths[0]! + 2)}ratio api/bare: ${ratio.toFixed(2)}`);
+      if (engine === 'postgres') {
+        const ratioOk = ratio >= TARGET_RATIO;
+        const p99Ok = api.load.p99 < TARGET_P99_MS;
+        console.log(
+          `${' '.repeat(widths[0]! + 2)}targets: throughput ≥ ${TARGET_RATIO} × bare ${ratioOk ? 'MET' : 'NOT MET'} (${ratio.toFixed(2)}); ` +
+            `p99 < ${TARGET_P99_MS} ms at ${CONNECTIONS} clients ${p99Ok ? 'MET' : 'NOT MET'} (${api.load.p99} ms)`,
+        );
+      }
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const cpus = os.cpus();
+  console.log('intake benchmark: POST /api/tickets');
+  console.log(
+    `machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ` +
+      `${os.type()} ${os.release()} ${os.arch()}; node ${process.version}`,
+  );
+  console.log(
+    `load: autocannon in a worker thread (same machine), ${CONNECTIONS} connections, ${SECONDS} s measured after ${WARMUP} s warm-up, ` +
+      `each request a different valid body; bare counter: ${BARE_COUNTER === 'tx' ? 'inside the transaction' : 'own statement (as numbers.ts)'}`,
+  );
+
+  const rows: Row[] = [];
+  if (ENGINES.includes('pglite')) rows.push(...(await benchPglite()));
+  if (ENGINES.includes('postgres')) rows.push(...(await benchPostgres()));
+  if (rows.length > 0) printTable(rows);
+  if (rows.some((r) => !r.checkOk || r.load.non2xx > 0)) process.exitCode = 1;
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exitCode = 1;
+} finally {
+  await cleanupAll();
+}
