@@ -9,11 +9,10 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 120_000,
-    reporters: process.env.CI ? ['default'] : ['default'],
     projects: [
       { extends: true, test: { name: 'pglite', include: ['**/*.test.ts'], env: { TEST_ENGINE: 'pglite' } } },
       ...(postgres
-        ? [{ extends: true, test: { name: 'postgres', include: ['**/*.test.ts'], exclude: ['domain/pure/**'], env: { TEST_ENGINE: 'postgres' } } }]
+        ? [{ extends: true, test: { name: 'postgres', include: ['**/*.test.ts'], exclude: ['domain/pure/**', '**/*.pglite.test.ts'], env: { TEST_ENGINE: 'postgres' } } }]
         : []),
     ],
   },

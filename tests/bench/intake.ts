@@ -18,7 +18,7 @@
 //   BENCH_BARE_COUNTER     'separate' (default: the counter upsert is its own statement, as in
 //                          numbers.ts) or 'tx' (inside the ticket's transaction)
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -229,8 +229,79 @@ interface Row {
   handler: HandlerName;
   load: LoadReport;
   ticketsPerSecond: number;
+  cpu: CpuFigures;
   check: string;
   checkOk: boolean;
+}
+
+// ─── CPU accounting (Linux /proc; figures are null where unavailable) ────────
+
+interface CpuFigures {
+  /** CPU of the server's thread (HTTP, handler, drizzle, driver; PGlite's WASM too) per ticket. */
+  nodeMsPerTicket: number;
+  /** CPU of the PostgreSQL backends serving the benchmark database per ticket. */
+  pgMsPerTicket: number | null;
+  /** Share of all CPUs busy during the measurement (load generator and everything else included). */
+  hostBusy: number | null;
+}
+
+/** Busy and total jiffies of the whole machine. */
+async function hostJiffies(): Promise<{ busy: number; total: number } | null> {
+  try {
+    const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!;
+    const v = line.trim().split(/\s+/).slice(1).map(Number);
+    const total = v.reduce((a, b) => a + b, 0);
+    const idle = (v[3] ?? 0) + (v[4] ?? 0); // idle + iowait
+    return { busy: total - idle, total };
+  } catch {
+    return null;
+  }
+}
+
+/** utime + stime of some processes, in ms (USER_HZ is 100 on Linux). */
+async function processesCpuMs(pids: number[]): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch {
+      // not on this machine, or gone
+    }
+  }
+  return out;
+}
+
+/** Returns a function reading the PostgreSQL backends' CPU for one database, or null when the server is not local. */
+function pgBackendCpu(admin: pg.Client, database: string): () => Promise<Map<number, number> | null> {
+  return async () => {
+    const { rows } = await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [database]);
+    const cpu = await processesCpuMs(rows.map((r) => r.pid));
+    return cpu.size > 0 ? cpu : null;
+  };
+}
+
+async function cpuWindow<T>(tickets: () => number, backends: (() => Promise<Map<number, number> | null>) | null, run: () => Promise<T>) {
+  const host0 = await hostJiffies();
+  const pg0 = backends ? await backends() : null;
+  const node0 = process.threadCpuUsage();
+  const value = await run();
+  const node = process.threadCpuUsage(node0);
+  const host1 = await hostJiffies();
+  const pg1 = backends ? await backends() : null;
+  const n = Math.max(1, tickets());
+  let pgMs: number | null = null;
+  if (pg0 && pg1) {
+    pgMs = 0;
+    for (const [pid, ms] of pg1) pgMs += ms - (pg0.get(pid) ?? 0);
+  }
+  const cpu: CpuFigures = {
+    nodeMsPerTicket: (node.user + node.system) / 1000 / n,
+    pgMsPerTicket: pgMs === null ? null : pgMs / n,
+    hostBusy: host0 && host1 ? (host1.busy - host0.busy) / Math.max(1, host1.total - host0.total) : null,
+  };
+  return { value, cpu };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -287,7 +358,13 @@ async function verify(db: Db, runs: LoadReport[]): Promise<{ text: string; ok: b
   return { text, ok: problems.length === 0 && counts.tickets === ok2xx + extra };
 }
 
-async function measure(engine: EngineName, handler: HandlerName, url: string, db: Db): Promise<Row> {
+async function measure(
+  engine: EngineName,
+  handler: HandlerName,
+  url: string,
+  db: Db,
+  backends: (() => Promise<Map<number, number> | null>) | null,
+): Promise<Row> {
   const runs: LoadReport[] = [];
   let firstMarker = 0;
   if (WARMUP > 0) {
@@ -300,7 +377,16 @@ async function measure(engine: EngineName, handler: HandlerName, url: string, db
     process.stdout.write(`  ${engine}/${handler}: `);
   }
   process.stdout.write(`measuring ${SECONDS} s … `);
-  const load = await runLoad({ url, seconds: SECONDS, connections: CONNECTIONS, firstMarker });
+  let answered = 0;
+  const { value: load, cpu } = await cpuWindow(
+    () => answered,
+    backends,
+    async () => {
+      const report = await runLoad({ url, seconds: SECONDS, connections: CONNECTIONS, firstMarker });
+      answered = report.ok;
+      return report;
+    },
+  );
   runs.push(load);
   const ticketsPerSecond = load.ok / load.seconds;
   console.log(`${ticketsPerSecond.toFixed(1)} tickets/s`);
@@ -312,7 +398,7 @@ async function measure(engine: EngineName, handler: HandlerName, url: string, db
   }
   const check = await verify(db, runs);
   console.log(`    ${check.text}`);
-  return { engine, handler, load, ticketsPerSecond, check: check.text, checkOk: check.ok };
+  return { engine, handler, load, ticketsPerSecond, cpu, check: check.text, checkOk: check.ok };
 }
 
 // ─── engines ────────────────────────────────────────────────────────────────
@@ -322,18 +408,27 @@ function benchConfig(dataDir: string, databaseUrl: string) {
 }
 
 /** The real system, measured, then closed. */
-async function measureApi(engine: EngineName, dataDir: string, databaseUrl: string): Promise<Row> {
+async function measureApi(
+  engine: EngineName,
+  dataDir: string,
+  databaseUrl: string,
+  backends: (() => Promise<Map<number, number> | null>) | null = null,
+): Promise<Row> {
   const running = await start(benchConfig(dataDir, databaseUrl));
   const close = onCleanup(() => running.close());
   try {
-    return await measure(engine, 'api', running.url, running.database.db);
+    return await measure(engine, 'api', running.url, running.database.db, backends);
   } finally {
     await close();
   }
 }
 
 /** The bare handler on a fresh database of the same engine, measured, then closed. */
-async function measureBare(engine: EngineName, database: Database): Promise<Row> {
+async function measureBare(
+  engine: EngineName,
+  database: Database,
+  backends: (() => Promise<Map<number, number> | null>) | null = null,
+): Promise<Row> {
   const closeDb = onCleanup(() => database.close());
   try {
     await database.migrate();
@@ -341,7 +436,7 @@ async function measureBare(engine: EngineName, database: Database): Promise<Row>
     const bare = await startBare(database.db);
     const closeServer = onCleanup(() => bare.close());
     try {
-      return await measure(engine, 'bare', bare.url, database.db);
+      return await measure(engine, 'bare', bare.url, database.db, backends);
     } finally {
       await closeServer();
     }
@@ -401,9 +496,13 @@ async function benchPostgres(): Promise<Row[]> {
     console.log(`\npostgres: ${redact(PG_URL)} — PostgreSQL ${version}, synchronous_commit=${sc}, max_connections=${mc}; databases ${names.api}, ${names.bare}`);
     for (const name of Object.values(names)) await admin.query(`create database ${name}`);
     const config = benchConfig(tmp, withDatabase(PG_URL, names.api));
-    const api = await measureApi('postgres', tmp, withDatabase(PG_URL, names.api));
+    const api = await measureApi('postgres', tmp, withDatabase(PG_URL, names.api), pgBackendCpu(admin, names.api));
     // Same pool size as the app's (DATABASE_POOL_SIZE, default 10).
-    const bare = await measureBare('postgres', openPostgres({ url: withDatabase(PG_URL, names.bare), poolSize: config.databasePoolSize }));
+    const bare = await measureBare(
+      'postgres',
+      openPostgres({ url: withDatabase(PG_URL, names.bare), poolSize: config.databasePoolSize }),
+      pgBackendCpu(admin, names.bare),
+    );
     return [api, bare];
   } finally {
     await dropAll();
@@ -414,7 +513,7 @@ async function benchPostgres(): Promise<Row[]> {
 // ─── report ─────────────────────────────────────────────────────────────────
 
 function printTable(rows: Row[]): void {
-  const header = ['engine', 'handler', 'tickets/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'db check'];
+  const header = ['engine', 'handler', 'tickets/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'node cpu ms/t', 'pg cpu ms/t', 'host busy', 'db check'];
   const lines = rows.map((r) => [
     r.engine,
     r.handler,
@@ -423,11 +522,14 @@ function printTable(rows: Row[]): void {
     String(r.load.p99),
     String(r.load.non2xx),
     String(r.load.errors + r.load.timeouts),
+    r.cpu.nodeMsPerTicket.toFixed(2),
+    r.cpu.pgMsPerTicket === null ? '-' : r.cpu.pgMsPerTicket.toFixed(2),
+    r.cpu.hostBusy === null ? '-' : `${Math.round(r.cpu.hostBusy * 100)}%`,
     r.checkOk ? 'ok' : 'MISMATCH',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const right = new Set([2, 3, 4, 5, 6]);
-  const fmt = (cells: string[]) => cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  const right = new Set([2, 3, 4, 5, 6, 7, 8, 9]);
+  const fmt = (cells: string[]) => cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
   console.log(`\n${fmt(header)}`);
   for (const engine of new Set(rows.map((r) => r.engine))) {
     const mine = rows.filter((r) => r.engine === engine);

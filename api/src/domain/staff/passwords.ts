@@ -33,11 +33,13 @@ export async function verifyPassword(password: string, stored: string): Promise<
 // unknown, so a wrong username takes as long as a wrong password.
 export const DUMMY_HASH = await hashPassword(randomBytes(12).toString('base64'));
 
-/** Readable random passwords for generated accounts (no 0/O, 1/l/I). */
+/** Readable random passwords for generated accounts (no 0/O, 1/l/I), always with letters and digits. */
 export function generatePassword(length = 14): string {
   const alphabet = 'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-  const bytes = randomBytes(length);
-  return [...bytes].map((b) => alphabet[b % alphabet.length]).join('');
+  for (;;) {
+    const password = [...randomBytes(length)].map((b) => alphabet[b % alphabet.length]).join('');
+    if (isStrongEnough(password)) return password;
+  }
 }
 
 export const PASSWORD_RULE = '密码至少 10 位，且同时包含字母和数字';

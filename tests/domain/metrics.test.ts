@@ -1,0 +1,185 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DomainContext } from '../../api/src/domain/context.ts';
+import { computeMetrics } from '../../api/src/domain/metrics/compute-metrics.ts';
+import { acceptTicket } from '../../api/src/domain/tickets/accept.ts';
+import { answerDirectly } from '../../api/src/domain/tickets/answer-directly.ts';
+import { createTicket } from '../../api/src/domain/tickets/create.ts';
+import { approveReturn } from '../../api/src/domain/tickets/decide-return.ts';
+import { dispatchTicket } from '../../api/src/domain/tickets/dispatch.ts';
+import { getTicketByNo } from '../../api/src/domain/tickets/internal.ts';
+import { markRepeat } from '../../api/src/domain/tickets/mark-repeat.ts';
+import { mergeTicket } from '../../api/src/domain/tickets/merge.ts';
+import { rateByCitizen, recordCallback } from '../../api/src/domain/tickets/rate.ts';
+import { rejectTicket } from '../../api/src/domain/tickets/reject.ts';
+import { requestReturn } from '../../api/src/domain/tickets/request-return.ts';
+import { CreateTicketInput } from '../../api/src/domain/tickets/schemas.ts';
+import { signTicket } from '../../api/src/domain/tickets/sign.ts';
+import { recordContact, replyTicket } from '../../api/src/domain/tickets/unit-work.ts';
+import { client, createHarness, createStaff, type Harness, type TestStaff } from '../support/harness.ts';
+import { ticketBody } from '../support/factories.ts';
+
+// A month of constructed tickets whose metrics were worked out by hand
+// (see the table in each expectation). Period: November 2026, Beijing time.
+
+let h: Harness;
+let operator: TestStaff, dispatcher: TestStaff, water: TestStaff, power: TestStaff, supervisor: TestStaff;
+const at = (beijing: string) => h.clock.set(`${beijing}+08:00`);
+const as = (who: TestStaff) => h.ctx(who);
+const citizen = { kind: 'citizen', channel: 'web', channelUserId: null } as const;
+
+async function file(overrides: Record<string, unknown> = {}) {
+  const ctx: DomainContext = await h.ctx(citizen);
+  return (await createTicket(ctx, CreateTicketInput.parse(ticketBody(overrides)))).ticket.ticketNo;
+}
+async function dispatchTo(no: string, unit: string) {
+  await acceptTicket(await as(operator), no, {});
+  await dispatchTicket(await as(dispatcher), no, { leadUnitId: unit, coUnitIds: [] });
+}
+async function reply(no: string, who: TestStaff, { contact }: { contact: boolean }) {
+  await signTicket(await as(who), no);
+  if (contact) await recordContact(await as(who), no, { method: 'phone' });
+  await replyTicket(await as(who), no, { reply: '问题已处理完毕，特此答复。' });
+}
+
+beforeAll(async () => {
+  h = await createHarness();
+  [operator, dispatcher, water, power, supervisor] = await Promise.all([
+    createStaff(h, 'operator'),
+    createStaff(h, 'dispatcher'),
+    createStaff(h, 'unit_handler', 'util_water'),
+    createStaff(h, 'unit_handler', 'util_power'),
+    createStaff(h, 'supervisor'),
+  ]);
+
+  // T8: filed and dispatched on Friday 30 October, due Friday 6 November, replied on time with contact.
+  at('2026-10-30T10:00:00');
+  const t8 = await file();
+  await dispatchTo(t8, 'util_water');
+  at('2026-11-06T10:00:00');
+  await reply(t8, water, { contact: true });
+
+  // T1: dispatched Monday 2 November (due 9th), contacted, replied on the 5th, rated satisfied/satisfied/resolved.
+  at('2026-11-02T09:00:00');
+  const t1 = await file();
+  await dispatchTo(t1, 'util_water');
+  // T2 (WeChat): dispatched the same day, replied late on the 10th without contact.
+  const t2 = await file({ channel: 'wechat', channelUserId: 'wx-user-1' });
+  await dispatchTo(t2, 'util_water');
+  at('2026-11-05T10:00:00');
+  await reply(t1, water, { contact: true });
+  at('2026-11-06T10:00:00');
+  await rateByCitizen(await h.ctx(citizen), await getTicketByNo(h.database.db, t1), {
+    processSatisfaction: 'satisfied',
+    resultSatisfaction: 'satisfied',
+    resolved: true,
+  });
+  at('2026-11-10T10:00:00');
+  await reply(t2, water, { contact: false });
+  // Rated by callback after the reopen window (so it closes): basically satisfied / unsatisfied / not resolved.
+  at('2026-11-18T10:00:00');
+  await recordCallback(await as(supervisor), t2, { processSatisfaction: 'basically_satisfied', resultSatisfaction: 'unsatisfied', resolved: false });
+
+  // T3: power outage dispatched Tuesday 3 November, returned, dispatched again on the 4th (due 11th), replied on the 6th with contact.
+  at('2026-11-03T09:00:00');
+  const t3 = await file({ category: 'utilities.power_outage' });
+  await dispatchTo(t3, 'util_power');
+  await requestReturn(await as(power), t3, { reason: '请先确认是否为小区内部线路' });
+  await approveReturn(await as(dispatcher), t3, {});
+  at('2026-11-04T09:00:00');
+  await dispatchTicket(await as(dispatcher), t3, { leadUnitId: 'util_power', coUnitIds: [] });
+  at('2026-11-06T11:00:00');
+  await reply(t3, power, { contact: true });
+
+  // T4: a consultation answered directly on the 4th and rated satisfied/resolved on the 5th.
+  at('2026-11-04T10:00:00');
+  const t4 = await file({ type: 'consultation', category: 'household_registration.residence_permit', location: undefined });
+  await answerDirectly(await as(operator), t4, { answer: '居住证在居住地派出所办理，需身份证和居住证明。' });
+  at('2026-11-05T10:00:00');
+  await rateByCitizen(await h.ctx(citizen), await getTicketByNo(h.database.db, t4), {
+    processSatisfaction: 'satisfied',
+    resultSatisfaction: 'satisfied',
+    resolved: true,
+  });
+
+  // T5: rejected (not a valid ticket). T6: a duplicate merged into T1. T7: a repeat of T1, still waiting.
+  at('2026-11-04T11:00:00');
+  await rejectTicket(await as(operator), await file(), { reason: '非本市事项' });
+  at('2026-11-05T11:00:00');
+  await mergeTicket(await as(operator), await file(), { intoTicketNo: t1 });
+  at('2026-11-06T11:00:00');
+  await markRepeat(await as(operator), await file(), { ofTicketNo: t1 });
+
+  // T9: dispatched Friday 20 November (due 27th), never replied. T10: dispatched 25th, due 2 December.
+  at('2026-11-20T09:00:00');
+  await dispatchTo(await file(), 'util_water');
+  at('2026-11-25T09:00:00');
+  await dispatchTo(await file(), 'util_water');
+  at('2026-12-01T09:00:00');
+});
+afterAll(() => h.close());
+
+const ratio = (numerator: number, denominator: number) => ({ numerator, denominator, rate: denominator === 0 ? null : numerator / denominator });
+
+describe('metrics over November 2026', () => {
+  it('match the hand-computed figures for the whole city', async () => {
+    const result = await computeMetrics(await as(supervisor), { from: '2026-11-01', to: '2026-11-30', groupBy: 'none' });
+    expect(result.groups).toHaveLength(1);
+    expect(result.groups[0]!.metrics).toEqual({
+      // Due in November: T1 ✓, T2 ✗ (late), T3 ✓ (new limit after the return), T8 ✓, T9 ✗ (not replied).
+      onTimeCompletion: ratio(3, 5),
+      // Replied by a unit in November: T1 ✓, T2 ✗, T3 ✓, T8 ✓.
+      contact: ratio(3, 4),
+      // Rated in November: T1, T2 (callback), T4.
+      processSatisfaction: ratio(3, 3),
+      resultSatisfaction: ratio(2, 3),
+      resolution: ratio(2, 3),
+      // Created in November and not rejected: T1-T4, T6, T7, T9, T10 = 8; answered at intake: T4.
+      directAnswer: ratio(1, 8),
+      // Dispatches in November: T1, T2, T3 (returned), T3 again, T9, T10.
+      dispatchAccuracy: ratio(5, 6),
+      // Created in November: 9 (T1-T7, T9, T10); merged T6 and repeat T7.
+      repeat: ratio(2, 9),
+    });
+  });
+
+  it('split by unit and by channel', async () => {
+    const byUnit = await computeMetrics(await as(supervisor), { from: '2026-11-01', to: '2026-11-30', groupBy: 'unit' });
+    const water = byUnit.groups.find((g) => g.key === 'util_water')!;
+    const power = byUnit.groups.find((g) => g.key === 'util_power')!;
+    expect(water.label).toBe('示范市自来水有限公司');
+    expect(water.metrics.onTimeCompletion).toEqual(ratio(2, 4));
+    expect(water.metrics.contact).toEqual(ratio(2, 3));
+    expect(water.metrics.dispatchAccuracy).toEqual(ratio(4, 4));
+    expect(power.metrics.onTimeCompletion).toEqual(ratio(1, 1));
+    expect(power.metrics.dispatchAccuracy).toEqual(ratio(1, 2));
+    // Tickets never dispatched have no unit.
+    expect(byUnit.groups.find((g) => g.key === '(none)')!.metrics.directAnswer).toEqual(ratio(1, 3));
+
+    const byChannel = await computeMetrics(await as(supervisor), { from: '2026-11-01', to: '2026-11-30', groupBy: 'channel' });
+    const wechat = byChannel.groups.find((g) => g.key === 'wechat')!;
+    expect(wechat.label).toBe('微信公众号');
+    expect(wechat.metrics.onTimeCompletion).toEqual(ratio(0, 1));
+    expect(wechat.metrics.resultSatisfaction).toEqual(ratio(0, 1));
+    expect(byChannel.groups.find((g) => g.key === 'web')!.metrics.onTimeCompletion).toEqual(ratio(3, 4));
+  });
+
+  it('count only what falls in the period', async () => {
+    const october = await computeMetrics(await as(supervisor), { from: '2026-10-01', to: '2026-10-31', groupBy: 'none' });
+    expect(october.groups[0]!.metrics).toMatchObject({ onTimeCompletion: ratio(0, 0), directAnswer: ratio(0, 1), dispatchAccuracy: ratio(1, 1) });
+    // One day: 6 November (T8 due and replied that day, T1 rated).
+    const day = await computeMetrics(await as(supervisor), { from: '2026-11-06', to: '2026-11-06', groupBy: 'none' });
+    expect(day.groups[0]!.metrics).toMatchObject({ onTimeCompletion: ratio(1, 1), contact: ratio(2, 2), processSatisfaction: ratio(1, 1) });
+  });
+
+  it('are served by the API to supervisors, with checked parameters', async () => {
+    const api = client(h);
+    const res = await api.get('/api/staff/metrics?from=2026-11-01&to=2026-11-30&groupBy=district', { token: supervisor.token });
+    expect(res.status).toBe(200);
+    expect(res.json.groups.find((g: { key: string }) => g.key === 'dongcheng').label).toBe('东城区');
+    const bad = await api.get('/api/staff/metrics?from=2026-11-31&to=2026-11-01&groupBy=planet', { token: supervisor.token });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['from', 'groupBy']);
+    const reversed = await api.get('/api/staff/metrics?from=2026-11-30&to=2026-11-01', { token: supervisor.token });
+    expect(reversed.status).toBe(400);
+  });
+});
