@@ -22,6 +22,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { serve, type ServerType } from '@hono/node-server';
 import { type Database, type Db, newId, openPglite, openPostgres, outbox, ticketCounters, ticketEvents, tickets } from '@hotline/db';
@@ -38,8 +39,9 @@ type HandlerName = 'api' | 'bare';
 
 const SECONDS = positiveNumber('BENCH_SECONDS', 20);
 const WARMUP = nonNegativeNumber('BENCH_WARMUP_SECONDS', Math.min(3, Math.max(1, Math.round(SECONDS / 5))));
-const CONNECTIONS = positiveNumber('BENCH_CONNECTIONS', 50);
-const ENGINES = (process.env.BENCH_ENGINES ?? 'pglite,postgres').split(',').map((s) => s.trim()) as EngineName[];
+const CONNECTIONS = Math.ceil(positiveNumber('BENCH_CONNECTIONS', 50));
+const ENGINES = (process.env.BENCH_ENGINES || 'pglite,postgres').split(',').map((s) => s.trim()) as EngineName[];
+for (const e of ENGINES) if (e !== 'pglite' && e !== 'postgres') throw new Error(`BENCH_ENGINES: unknown engine "${e}" (pglite, postgres)`);
 const BARE_COUNTER = process.env.BENCH_BARE_COUNTER === 'tx' ? 'tx' : 'separate';
 const PG_URL = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 /** Targets, checked on PostgreSQL. */
@@ -241,8 +243,14 @@ interface CpuFigures {
   nodeMsPerTicket: number;
   /** CPU of the PostgreSQL backends serving the benchmark database per ticket. */
   pgMsPerTicket: number | null;
+  /** CPU of the load generator (autocannon's thread) per ticket. */
+  loadMsPerTicket: number;
   /** Share of all CPUs busy during the measurement (load generator and everything else included). */
   hostBusy: number | null;
+  /** Share of all CPUs used outside this process and the benchmark database's backends (other programs, PostgreSQL's own helpers, the kernel). */
+  elsewhere: number | null;
+  /** Longest the server's event loop was blocked, ms. */
+  maxStallMs: number;
 }
 
 /** Busy and total jiffies of the whole machine. */
@@ -282,24 +290,35 @@ function pgBackendCpu(admin: pg.Client, database: string): () => Promise<Map<num
   };
 }
 
-async function cpuWindow<T>(tickets: () => number, backends: (() => Promise<Map<number, number> | null>) | null, run: () => Promise<T>) {
+async function cpuWindow(backends: (() => Promise<Map<number, number> | null>) | null, run: () => Promise<LoadReport>) {
   const host0 = await hostJiffies();
   const pg0 = backends ? await backends() : null;
   const node0 = process.threadCpuUsage();
+  const proc0 = process.cpuUsage();
+  const stalls = monitorEventLoopDelay({ resolution: 10 });
+  stalls.enable();
   const value = await run();
+  stalls.disable();
   const node = process.threadCpuUsage(node0);
+  const proc = process.cpuUsage(proc0);
   const host1 = await hostJiffies();
   const pg1 = backends ? await backends() : null;
-  const n = Math.max(1, tickets());
+  const n = Math.max(1, value.ok);
   let pgMs: number | null = null;
   if (pg0 && pg1) {
     pgMs = 0;
     for (const [pid, ms] of pg1) pgMs += ms - (pg0.get(pid) ?? 0);
   }
+  const hostTotalMs = host0 && host1 ? ((host1.total - host0.total) * 10) : null;
+  const hostBusyMs = host0 && host1 ? ((host1.busy - host0.busy) * 10) : null;
+  const elsewhereMs = hostBusyMs === null ? null : hostBusyMs - (proc.user + proc.system) / 1000 - (pgMs ?? 0);
   const cpu: CpuFigures = {
     nodeMsPerTicket: (node.user + node.system) / 1000 / n,
     pgMsPerTicket: pgMs === null ? null : pgMs / n,
-    hostBusy: host0 && host1 ? (host1.busy - host0.busy) / Math.max(1, host1.total - host0.total) : null,
+    loadMsPerTicket: value.cpuMs / n,
+    hostBusy: hostBusyMs === null || !hostTotalMs ? null : hostBusyMs / hostTotalMs,
+    elsewhere: elsewhereMs === null || !hostTotalMs ? null : Math.max(0, elsewhereMs) / hostTotalMs,
+    maxStallMs: stalls.max / 1e6,
   };
   return { value, cpu };
 }
@@ -377,19 +396,15 @@ async function measure(
     process.stdout.write(`  ${engine}/${handler}: `);
   }
   process.stdout.write(`measuring ${SECONDS} s … `);
-  let answered = 0;
-  const { value: load, cpu } = await cpuWindow(
-    () => answered,
-    backends,
-    async () => {
-      const report = await runLoad({ url, seconds: SECONDS, connections: CONNECTIONS, firstMarker });
-      answered = report.ok;
-      return report;
-    },
-  );
+  const { value: load, cpu } = await cpuWindow(backends, () => runLoad({ url, seconds: SECONDS, connections: CONNECTIONS, firstMarker }));
   runs.push(load);
   const ticketsPerSecond = load.ok / load.seconds;
   console.log(`${ticketsPerSecond.toFixed(1)} tickets/s`);
+  const pct = (v: number | null) => (v === null ? '?' : `${Math.round(v * 100)} %`);
+  console.log(
+    `    latency p50 ${load.p50} / p90 ${load.p90} / p99 ${load.p99} / max ${load.max} ms; longest event-loop stall ${cpu.maxStallMs.toFixed(0)} ms; ` +
+      `machine CPU ${pct(cpu.hostBusy)} busy (${pct(cpu.elsewhere)} outside this process and its PostgreSQL backends)`,
+  );
   for (const r of runs) {
     if (r.non2xx > 0 || r.errors > 0) {
       console.log(`    ✗ non-2xx ${r.non2xx}, socket errors ${r.errors}, timeouts ${r.timeouts}; status codes ${JSON.stringify(r.statusCodes)}`);
@@ -513,7 +528,7 @@ async function benchPostgres(): Promise<Row[]> {
 // ─── report ─────────────────────────────────────────────────────────────────
 
 function printTable(rows: Row[]): void {
-  const header = ['engine', 'handler', 'tickets/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'node cpu ms/t', 'pg cpu ms/t', 'host busy', 'db check'];
+  const header = ['engine', 'handler', 'tickets/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'cpu ms/ticket: node', 'pg', 'loadgen', 'host busy', 'db check'];
   const lines = rows.map((r) => [
     r.engine,
     r.handler,
@@ -524,11 +539,12 @@ function printTable(rows: Row[]): void {
     String(r.load.errors + r.load.timeouts),
     r.cpu.nodeMsPerTicket.toFixed(2),
     r.cpu.pgMsPerTicket === null ? '-' : r.cpu.pgMsPerTicket.toFixed(2),
+    r.cpu.loadMsPerTicket.toFixed(2),
     r.cpu.hostBusy === null ? '-' : `${Math.round(r.cpu.hostBusy * 100)}%`,
     r.checkOk ? 'ok' : 'MISMATCH',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const right = new Set([2, 3, 4, 5, 6, 7, 8, 9]);
+  const right = new Set([2, 3, 4, 5, 6, 7, 8, 9, 10]);
   const fmt = (cells: string[]) => cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
   console.log(`\n${fmt(header)}`);
   for (const engine of new Set(rows.map((r) => r.engine))) {
@@ -551,6 +567,19 @@ function printTable(rows: Row[]): void {
   }
 }
 
+function printLegend(): void {
+  console.log(
+    [
+      '',
+      'tickets/s: 2xx answers per second of the measured run; p50/p99: latency of all answers; errors: socket errors + timeouts.',
+      'cpu ms/ticket: node = the server thread (HTTP, handler, drizzle, driver, and PGlite itself on pglite);',
+      '  pg = PostgreSQL backends of the benchmark database; loadgen = autocannon. All share this machine, so',
+      '  when host busy is near 100 % the throughput is set by the sum of the three.',
+      `targets apply to PostgreSQL: api ≥ ${TARGET_RATIO} × bare tickets/s, api p99 < ${TARGET_P99_MS} ms at ${CONNECTIONS} concurrent clients.`,
+    ].join('\n'),
+  );
+}
+
 async function main(): Promise<void> {
   const cpus = os.cpus();
   console.log('intake benchmark: POST /api/tickets');
@@ -566,7 +595,17 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   if (ENGINES.includes('pglite')) rows.push(...(await benchPglite()));
   if (ENGINES.includes('postgres')) rows.push(...(await benchPostgres()));
-  if (rows.length > 0) printTable(rows);
+  if (rows.length > 0) {
+    printTable(rows);
+    printLegend();
+    const busiest = Math.max(...rows.map((r) => r.cpu.elsewhere ?? 0));
+    if (busiest > 0.1) {
+      console.log(
+        `⚠ other programs used up to ${Math.round(busiest * 100)} % of the machine's CPU during the measurements: ` +
+          'throughput and latency are pessimistic and noisy; the cpu ms/ticket figures are the steadier comparison.',
+      );
+    }
+  }
   if (rows.some((r) => !r.checkOk || r.load.non2xx > 0)) process.exitCode = 1;
 }
 

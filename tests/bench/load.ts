@@ -21,7 +21,9 @@ export interface LoadReport {
   timeouts: number;
   statusCodes: Record<string, number>;
   p50: number;
+  p90: number;
   p99: number;
+  max: number;
   meanReqPerSec: number;
   /** Requests written to a socket (autocannon's 'request' event). */
   sent: number;
@@ -33,6 +35,8 @@ export interface LoadReport {
   nextMarker: number;
   /** The first few non-2xx bodies, for diagnosis. */
   sampleErrors: string[];
+  /** CPU used by the load generator's thread, ms. */
+  cpuMs: number;
 }
 
 // autocannon ships no types: only what this file uses.
@@ -50,7 +54,9 @@ interface Context {
 }
 interface Histogram {
   p50: number;
+  p90: number;
   p99: number;
+  max: number;
 }
 interface Result {
   duration: number;
@@ -152,7 +158,9 @@ export async function runLoad(job: LoadJob): Promise<LoadReport> {
       },
     ],
   };
+  const cpu0 = process.threadCpuUsage();
   const raw = await autocannon(options);
+  const cpu = process.threadCpuUsage(cpu0);
   const result = autocannon.aggregateResult([raw], options);
   const statusCodes: Record<string, number> = {};
   for (const [code, { count }] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = count;
@@ -164,13 +172,16 @@ export async function runLoad(job: LoadJob): Promise<LoadReport> {
     timeouts: result.timeouts,
     statusCodes,
     p50: result.latency.p50,
+    p90: result.latency.p90,
     p99: result.latency.p99,
+    max: result.latency.max,
     meanReqPerSec: raw.totalCompletedRequests / result.duration,
     sent,
     answered,
     okMarkers,
     nextMarker: next,
     sampleErrors,
+    cpuMs: (cpu.user + cpu.system) / 1000,
   };
 }
 

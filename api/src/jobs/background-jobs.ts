@@ -35,6 +35,7 @@ export class BackgroundJobs {
     await purgeExpiredSessions(this.#db, now);
     await purgeExpiredKeys(this.#db, now);
     await this.#limiter.purge();
+    await this.outbox.purgeDelivered(new Date(now.getTime() - 30 * 24 * 3600_000));
     return { closed };
   }
 

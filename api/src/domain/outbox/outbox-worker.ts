@@ -1,5 +1,5 @@
 import { type Db, outbox } from '@hotline/db';
-import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, sql } from 'drizzle-orm';
 
 export interface OutboxMessage {
   id: number;
@@ -86,6 +86,11 @@ export class OutboxWorker {
       }
     }
     return rows.length;
+  }
+
+  /** Delivered messages are kept a while for inspection, then dropped. */
+  async purgeDelivered(olderThan: Date): Promise<void> {
+    await this.#db.delete(outbox).where(and(isNotNull(outbox.processedAt), lt(outbox.processedAt, olderThan)));
   }
 
   start(intervalMs = 1000): void {

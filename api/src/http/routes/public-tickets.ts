@@ -4,7 +4,7 @@ import { addAttachment, ATTACHMENT_LIMITS } from '../../domain/attachments/add-a
 import { DomainError } from '../../domain/errors.ts';
 import { claimIdempotencyKey, hashRequest, IDEMPOTENCY_KEY_PATTERN } from '../../domain/idempotency/idempotency.ts';
 import { buildCitizenView } from '../../domain/tickets/citizen-view.ts';
-import { createTicket } from '../../domain/tickets/create.ts';
+import { type CreatedTicket, createTicket } from '../../domain/tickets/create.ts';
 import { authenticateCitizen, lookupTicket } from '../../domain/tickets/lookup.ts';
 import { rateByCitizen } from '../../domain/tickets/rate.ts';
 import { CitizenRatingInput, CreateTicketInput, LookupInput, QueryCode } from '../../domain/tickets/schemas.ts';
@@ -29,6 +29,18 @@ export const TicketCreated = z
   })
   .openapi('TicketCreated');
 
+/** The receipt a channel shows the citizen (ticket number, query code, limit). */
+export function ticketCreatedBody(created: CreatedTicket): z.infer<typeof TicketCreated> {
+  return {
+    ticketNo: created.ticket.ticketNo,
+    queryCode: created.queryCode,
+    status: created.ticket.status,
+    statusLabel: STATUS_LABELS[created.ticket.status],
+    dueAt: created.ticket.acceptDueAt!.toISOString(),
+    replyWorkingDays: created.replyWorkingDays,
+  };
+}
+
 const TicketNoParam = ticketNoParam();
 
 export function publicTicketRoutes(deps: AppDeps) {
@@ -52,14 +64,7 @@ export function publicTicketRoutes(deps: AppDeps) {
       const input = c.req.valid('json');
       const ctx = await domainContext(c, deps, { kind: 'citizen', channel: input.channel, channelUserId: input.channelUserId ?? null });
       const key = c.req.header('idempotency-key');
-      const respond = (created: Awaited<ReturnType<typeof createTicket>>) => ({
-        ticketNo: created.ticket.ticketNo,
-        queryCode: created.queryCode,
-        status: created.ticket.status,
-        statusLabel: STATUS_LABELS[created.ticket.status],
-        dueAt: created.ticket.acceptDueAt!.toISOString(),
-        replyWorkingDays: created.replyWorkingDays,
-      });
+      const respond = ticketCreatedBody;
       if (key === undefined) return c.json(respond(await createTicket(ctx, input)), 201);
 
       if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {

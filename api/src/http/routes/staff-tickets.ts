@@ -42,7 +42,7 @@ import { ErrorBody } from '../errors.ts';
 import { requireLogin } from '../middleware.ts';
 import { createRouter, domainContext } from '../router.ts';
 import type { AppDeps } from '../types.ts';
-import { TicketCreated } from './public-tickets.ts';
+import { TicketCreated, ticketCreatedBody } from './public-tickets.ts';
 import { QueuePageSchema, TicketDetailSchema, ticketNoParam, TransitionResultSchema } from './schemas.ts';
 
 const errorResponses = {
@@ -101,18 +101,7 @@ export function staffTicketRoutes(deps: AppDeps) {
     async (c) => {
       const ctx = await domainContext(c, deps);
       requireRole(ctx.actor, ['operator'], '登记来电');
-      const created = await createTicket(ctx, c.req.valid('json'));
-      return c.json(
-        {
-          ticketNo: created.ticket.ticketNo,
-          queryCode: created.queryCode,
-          status: created.ticket.status,
-          statusLabel: STATUS_LABELS[created.ticket.status],
-          dueAt: created.ticket.acceptDueAt!.toISOString(),
-          replyWorkingDays: created.replyWorkingDays,
-        },
-        201,
-      );
+      return c.json(ticketCreatedBody(await createTicket(ctx, c.req.valid('json'))), 201);
     },
   );
 
