@@ -9,7 +9,7 @@
 //
 // Environment:
 //   BENCH_SECONDS          measured seconds per handler (default 20)
-//   BENCH_WARMUP_SECONDS   unmeasured warm-up before each measurement (default: seconds/5, 1..3)
+//   BENCH_WARMUP_SECONDS   unmeasured warm-up before each measurement (default 3)
 //   BENCH_CONNECTIONS      concurrent clients (default 50)
 //   BENCH_ENGINES          comma list: pglite,postgres (default both)
 //   BENCH_DATABASE_URL / TEST_DATABASE_URL
@@ -38,7 +38,8 @@ type EngineName = 'pglite' | 'postgres';
 type HandlerName = 'api' | 'bare';
 
 const SECONDS = positiveNumber('BENCH_SECONDS', 20);
-const WARMUP = nonNegativeNumber('BENCH_WARMUP_SECONDS', Math.min(3, Math.max(1, Math.round(SECONDS / 5))));
+// PGlite's WebAssembly needs a few seconds to tier up: with a 1 s warm-up its p99 still shows multi-second outliers.
+const WARMUP = nonNegativeNumber('BENCH_WARMUP_SECONDS', 3);
 const CONNECTIONS = Math.ceil(positiveNumber('BENCH_CONNECTIONS', 50));
 const ENGINES = (process.env.BENCH_ENGINES || 'pglite,postgres').split(',').map((s) => s.trim()) as EngineName[];
 for (const e of ENGINES) if (e !== 'pglite' && e !== 'postgres') throw new Error(`BENCH_ENGINES: unknown engine "${e}" (pglite, postgres)`);
@@ -488,6 +489,7 @@ function redact(url: string): string {
 
 async function benchPostgres(): Promise<Row[]> {
   const admin = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5000 });
+  admin.on('error', (error) => console.error(`postgres admin connection: ${error.message}`));
   try {
     await admin.connect();
   } catch (error) {
