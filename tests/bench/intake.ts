@@ -15,8 +15,9 @@
 //   BENCH_DATABASE_URL / TEST_DATABASE_URL
 //                          PostgreSQL server (default postgres://postgres@127.0.0.1:5432/postgres);
 //                          fresh hl_bench_* databases are created there and dropped afterwards
-//   BENCH_BARE_COUNTER     'separate' (default: the counter upsert is its own statement, as in
-//                          numbers.ts) or 'tx' (inside the ticket's transaction)
+//   BENCH_BARE_COUNTER     how the bare handler takes ticket numbers: 'block' (default: blocks of
+//                          TICKET_NO_BLOCK by a statement of their own, as numbers.ts does), 'each'
+//                          (one counter statement per ticket) or 'tx' (inside the ticket's transaction)
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -30,6 +31,7 @@ import { count, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import pg from 'pg';
 import { loadConfig } from '../../api/src/config.ts';
+import { TICKET_NO_BLOCK } from '../../api/src/domain/tickets/numbers.ts';
 import { seedReferenceData } from '../../api/src/seed/seed.ts';
 import { start } from '../../api/src/server.ts';
 import { type LoadJob, type LoadReport, markerOf } from './load.ts';
@@ -43,7 +45,7 @@ const WARMUP = nonNegativeNumber('BENCH_WARMUP_SECONDS', 3);
 const CONNECTIONS = Math.ceil(positiveNumber('BENCH_CONNECTIONS', 50));
 const ENGINES = (process.env.BENCH_ENGINES || 'pglite,postgres').split(',').map((s) => s.trim()) as EngineName[];
 for (const e of ENGINES) if (e !== 'pglite' && e !== 'postgres') throw new Error(`BENCH_ENGINES: unknown engine "${e}" (pglite, postgres)`);
-const BARE_COUNTER = process.env.BENCH_BARE_COUNTER === 'tx' ? 'tx' : 'separate';
+const BARE_COUNTER = (['tx', 'each'] as const).find((m) => m === process.env.BENCH_BARE_COUNTER) ?? 'block';
 const PG_URL = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 /** Targets, checked on PostgreSQL. */
 const TARGET_RATIO = 0.8;
@@ -134,13 +136,27 @@ const beijingDay = (now: Date) => new Date(now.getTime() + 8 * 3600_000).toISOSt
  * bump, then one transaction with the ticket, its event and the outbox entry.
  */
 async function startBare(db: Db): Promise<{ url: string; close(): Promise<void> }> {
-  const bumpCounter = async (q: Pick<Db, 'insert'>, day: string) => {
+  const bump = async (q: Pick<Db, 'insert'>, day: string, by: number) => {
     const [row] = await q
       .insert(ticketCounters)
-      .values({ day, last: 1 })
-      .onConflictDoUpdate({ target: ticketCounters.day, set: { last: sql`${ticketCounters.last} + 1` } })
+      .values({ day, last: by })
+      .onConflictDoUpdate({ target: ticketCounters.day, set: { last: sql`${ticketCounters.last} + ${by}` } })
       .returning({ last: ticketCounters.last });
-    return `${day}${String(row!.last).padStart(4, '0')}`;
+    return row!.last;
+  };
+  const bumpCounter = async (q: Pick<Db, 'insert'>, day: string) => `${day}${String(await bump(q, day, 1)).padStart(4, '0')}`;
+  // The same amortisation as numbers.ts: one counter statement per block of numbers.
+  let block = { day: '', next: 1, end: 0 };
+  let refill: Promise<void> | undefined;
+  const fromBlock = async (day: string): Promise<string> => {
+    while (block.day !== day || block.next > block.end) {
+      refill ??= bump(db, day, TICKET_NO_BLOCK).then((last) => {
+        block = { day, next: last - TICKET_NO_BLOCK + 1, end: last };
+        refill = undefined;
+      });
+      await refill;
+    }
+    return `${day}${String(block.next++).padStart(4, '0')}`;
   };
 
   const app = new Hono();
@@ -157,7 +173,7 @@ async function startBare(db: Db): Promise<{ url: string; close(): Promise<void> 
     const subcategoryCode = dot < 0 ? null : body.category;
     const title = body.description.split('。')[0]!.slice(0, 30);
 
-    let ticketNo = BARE_COUNTER === 'separate' ? await bumpCounter(db, day) : '';
+    let ticketNo = BARE_COUNTER === 'block' ? await fromBlock(day) : BARE_COUNTER === 'each' ? await bumpCounter(db, day) : '';
     await db.transaction(async (tx) => {
       if (BARE_COUNTER === 'tx') ticketNo = await bumpCounter(tx, day);
       await tx.insert(tickets).values({
@@ -591,7 +607,7 @@ async function main(): Promise<void> {
   );
   console.log(
     `load: autocannon in a worker thread (same machine), ${CONNECTIONS} connections, ${SECONDS} s measured after ${WARMUP} s warm-up, ` +
-      `each request a different valid body; bare counter: ${BARE_COUNTER === 'tx' ? 'inside the transaction' : 'own statement (as numbers.ts)'}`,
+      `each request a different valid body; bare counter: ${{ block: `blocks of ${TICKET_NO_BLOCK}, own statement (as numbers.ts)`, each: 'own statement per ticket', tx: 'inside the transaction' }[BARE_COUNTER]}`,
   );
 
   const rows: Row[] = [];

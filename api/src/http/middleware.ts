@@ -45,13 +45,17 @@ function clientIp(c: Context<AppEnv>, trustProxy: boolean): string | null {
   }
 }
 
-/** Headers for API responses: nothing cached, nothing sniffed, no referrer leaks. */
+/**
+ * Headers for API responses: nothing cached unless a route says otherwise,
+ * nothing sniffed, no referrer leaks. Set before the handler runs: setting
+ * them on a finished response makes Hono copy the whole response.
+ */
 export const apiHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
-  await next();
   c.header('X-Content-Type-Options', 'nosniff');
   c.header('Referrer-Policy', 'no-referrer');
   c.header('X-Frame-Options', 'DENY');
-  if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
+  c.header('Cache-Control', 'no-store');
+  await next();
 };
 
 /**

@@ -6,10 +6,10 @@ import { DomainError, type FieldIssue } from '../errors.ts';
 import { acceptDue, replyWorkingDays } from '../time-limits/due-times.ts';
 import { allocateTicketNo, generateQueryCode, hashQueryCode } from './numbers.ts';
 import type { CreatePhoneTicketInput, CreateTicketInput } from './schemas.ts';
-import { insertSubmittedTicket, type TicketRow } from './transition.ts';
+import { insertSubmittedTicket, type SubmittedTicket } from './transition.ts';
 
 export interface CreatedTicket {
-  ticket: TicketRow;
+  ticket: SubmittedTicket;
   /** Shown once to the citizen; only its hash is stored. */
   queryCode: string;
   /** Working days the unit will have to reply once the ticket is dispatched. */

@@ -3,21 +3,59 @@ import { type Db, ticketCounters } from '@hotline/db';
 import { sql } from 'drizzle-orm';
 import { localDayOf } from '../calendar/local-time.ts';
 
+/** Numbers a process takes from the daily counter at a time. */
+export const TICKET_NO_BLOCK = 10;
+
+interface Block {
+  day: string;
+  next: number;
+  end: number;
+}
+
+const blocks = new WeakMap<Db, { current?: Block; refill?: Promise<Block> }>();
+
+async function reserveBlock(db: Db, day: string): Promise<Block> {
+  const [row] = await db
+    .insert(ticketCounters)
+    .values({ day, last: TICKET_NO_BLOCK })
+    .onConflictDoUpdate({ target: ticketCounters.day, set: { last: sql`${ticketCounters.last} + ${TICKET_NO_BLOCK}` } })
+    .returning({ last: ticketCounters.last });
+  return { day, next: row!.last - TICKET_NO_BLOCK + 1, end: row!.last };
+}
+
 /**
  * Ticket numbers are read aloud on the phone: the Beijing date and a daily
- * sequence, `YYYYMMDD` + at least four digits (202611210042). The counter is
- * bumped in its own statement, outside the ticket's transaction, so the
- * counter row is locked for one statement only; a failed creation leaves a
- * gap, which is harmless.
+ * sequence, `YYYYMMDD` + at least four digits (202611210042). Each process
+ * reserves the sequence in blocks of ten with one statement of its own,
+ * outside the ticket's transaction: the counter row is locked for that
+ * statement only and written once per ten tickets. So numbers are unique and
+ * rise within a process; with several instances they interleave by blocks,
+ * and numbers left in a block at shutdown (or by a failed creation) are
+ * skipped, which is harmless.
  */
 export async function allocateTicketNo(db: Db, now: Date): Promise<string> {
   const day = localDayOf(now).replaceAll('-', '');
-  const [row] = await db
-    .insert(ticketCounters)
-    .values({ day, last: 1 })
-    .onConflictDoUpdate({ target: ticketCounters.day, set: { last: sql`${ticketCounters.last} + 1` } })
-    .returning({ last: ticketCounters.last });
-  return `${day}${String(row!.last).padStart(4, '0')}`;
+  let state = blocks.get(db);
+  if (!state) blocks.set(db, (state = {}));
+  for (;;) {
+    const block = state.current;
+    if (block && block.day === day && block.next <= block.end) {
+      return `${day}${String(block.next++).padStart(4, '0')}`;
+    }
+    // One refill at a time; concurrent callers wait for it and then take numbers from it.
+    if (!state.refill) {
+      const own = state;
+      const refill = reserveBlock(db, day)
+        .then((fresh) => (own.current = fresh))
+        .finally(() => {
+          if (own.refill === refill) own.refill = undefined;
+        });
+      own.refill = refill;
+      await refill;
+    } else {
+      await state.refill.catch(() => undefined);
+    }
+  }
 }
 
 export const TICKET_NO_PATTERN = /^\d{12,14}$/;

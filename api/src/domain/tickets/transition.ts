@@ -45,29 +45,31 @@ function actorColumns(actor: Actor) {
   }
 }
 
+/** What the event row and the outbox message need to know of the ticket. */
+type TicketIdentity = Pick<TicketRow, 'id' | 'ticketNo' | 'status' | 'channel' | 'channelUserId'>;
+
 async function recordEvent(
   tx: Queryable,
   ctx: DomainContext,
-  ticket: TicketRow,
+  ticket: TicketIdentity,
   action: TicketAction,
   fromStatus: TicketStatus | null,
   event: EventSpec,
   at: Date,
 ): Promise<TicketEventRow> {
-  const [row] = await tx
-    .insert(ticketEvents)
-    .values({
-      ticketId: ticket.id,
-      action,
-      fromStatus,
-      toStatus: ticket.status,
-      ...actorColumns(ctx.actor),
-      note: event.note ?? null,
-      public: event.public,
-      data: event.data ?? null,
-      createdAt: at,
-    })
-    .returning();
+  const values = {
+    ticketId: ticket.id,
+    action,
+    fromStatus,
+    toStatus: ticket.status,
+    ...actorColumns(ctx.actor),
+    note: event.note ?? null,
+    public: event.public,
+    data: event.data ?? null,
+    createdAt: at,
+  };
+  // Only the id comes back: reading whole rows back costs more than the insert on the intake path.
+  const [row] = await tx.insert(ticketEvents).values(values).returning({ id: ticketEvents.id });
   if (event.public) {
     // Citizens hear about public changes on the channel they filed from.
     await tx.insert(outbox).values({
@@ -85,7 +87,7 @@ async function recordEvent(
       availableAt: at,
     });
   }
-  return row!;
+  return { id: row!.id, ...values };
 }
 
 /**
@@ -115,18 +117,26 @@ export async function transition(ctx: DomainContext, spec: TransitionSpec): Prom
   });
 }
 
+export type SubmittedTicket = Pick<TicketRow, 'id' | 'ticketNo' | 'status' | 'channel' | 'channelUserId' | 'acceptDueAt' | 'createdAt'>;
+
 /** Creation: the first status (`submitted`) and its event, in the caller's transaction. */
 export async function insertSubmittedTicket(
   tx: Tx,
   ctx: DomainContext,
-  values: Omit<TicketInsert, 'status' | 'version'>,
+  values: Omit<TicketInsert, 'status' | 'version'> & { id: string; createdAt: Date },
   event: EventSpec,
-): Promise<TransitionResult> {
+): Promise<{ ticket: SubmittedTicket; event: TicketEventRow }> {
   assertTransition('submit', null, 'submitted');
-  const [ticket] = await tx
-    .insert(tickets)
-    .values({ ...values, status: 'submitted', version: 1 })
-    .returning();
-  const row = await recordEvent(tx, ctx, ticket!, 'submit', null, event, values.createdAt ?? ctx.now());
-  return { ticket: ticket!, event: row };
+  await tx.insert(tickets).values({ ...values, status: 'submitted', version: 1 });
+  const ticket: SubmittedTicket = {
+    id: values.id,
+    ticketNo: values.ticketNo,
+    status: 'submitted',
+    channel: values.channel,
+    channelUserId: values.channelUserId ?? null,
+    acceptDueAt: values.acceptDueAt ?? null,
+    createdAt: values.createdAt,
+  };
+  const row = await recordEvent(tx, ctx, ticket, 'submit', null, event, values.createdAt);
+  return { ticket, event: row };
 }
