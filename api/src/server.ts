@@ -1,14 +1,18 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { type Database, openDatabase } from '@hotline/db';
+import { createChatModel, type EmbeddedMeili } from '@hotline/knowledge';
 import type { Config } from './config.ts';
 import { localDayOf } from './domain/calendar/local-time.ts';
 import { officialYears } from './domain/calendar/working-calendar.ts';
+import { KnowledgeService } from './domain/knowledge/knowledge-service.ts';
 import { RateLimiter } from './domain/rate-limits/rate-limiter.ts';
 import { RulesCache } from './domain/settings/rules.ts';
 import { createApp, type App } from './http/app.ts';
 import { createLogger, type Logger } from './http/logger.ts';
 import { BackgroundJobs } from './jobs/background-jobs.ts';
+import { connectSearch } from './search-server.ts';
+import { seedKnowledge } from './seed/knowledge.ts';
 import { type DemoAccount, seedReferenceData, syncDemoAccounts } from './seed/seed.ts';
 
 export interface Running {
@@ -16,6 +20,9 @@ export interface Running {
   app: App;
   database: Database;
   jobs: BackgroundJobs | null;
+  knowledge: KnowledgeService;
+  /** The Meilisearch process started for this app, when MEILI_URL is unset. */
+  meili: EmbeddedMeili | null;
   demoAccounts: DemoAccount[];
   seeded: boolean;
   logger: Logger;
@@ -34,6 +41,7 @@ export async function start(config: Config, options: { database?: Database; logg
     options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
   let server: ServerType | undefined;
   let jobs: BackgroundJobs | null = null;
+  let meili: EmbeddedMeili | null = null;
   try {
     await database.migrate();
     const seeded = await seedReferenceData(database.db);
@@ -42,7 +50,17 @@ export async function start(config: Config, options: { database?: Database; logg
     await rules.get(); // fail now, not on the first request, if the stored rules are invalid
     warnAboutCalendar(logger);
     const limiter = new RateLimiter(database.db);
-    const app = createApp({ database, rules, limiter, logger, config });
+
+    const search = await connectSearch(config, logger);
+    meili = search.embedded;
+    const connection = search.connection;
+    const knowledge = new KnowledgeService({ db: database.db, meili: connection, llm: config.llm ? createChatModel(config.llm) : undefined });
+    const systemCtx = { db: database.db, actor: { kind: 'system' as const, job: 'seed' }, now: () => new Date(), rules: await rules.get() };
+    const seededKnowledge = await seedKnowledge(systemCtx);
+    if (seededKnowledge.entries > 0) logger.info('knowledge content imported', seededKnowledge);
+    await knowledge.prepareIndex().catch((error) => logger.warn('search index not prepared yet; it will catch up', { error: String((error as Error).message ?? error).slice(0, 300) }));
+
+    const app = createApp({ database, rules, limiter, knowledge, logger, config });
     server = await new Promise<ServerType>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
       s.once('error', reject);
@@ -51,7 +69,7 @@ export async function start(config: Config, options: { database?: Database; logg
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     const url = config.publicUrl ?? `http://${host}:${address.port}`;
     if (config.jobs) {
-      jobs = new BackgroundJobs({ db: database.db, rules, limiter, logger });
+      jobs = new BackgroundJobs({ db: database.db, rules, limiter, logger, knowledge });
       jobs.start();
     }
     const running = server;
@@ -61,6 +79,8 @@ export async function start(config: Config, options: { database?: Database; logg
       app,
       database,
       jobs,
+      knowledge,
+      meili,
       demoAccounts,
       seeded,
       logger,
@@ -72,6 +92,7 @@ export async function start(config: Config, options: { database?: Database; logg
             (running as { closeAllConnections?: () => void }).closeAllConnections?.();
           });
           await jobs?.stop();
+          await meili?.stop();
           await database.close();
         })();
         return closing;
@@ -80,6 +101,7 @@ export async function start(config: Config, options: { database?: Database; logg
   } catch (error) {
     server?.close();
     await jobs?.stop();
+    await meili?.stop();
     await database.close();
     throw error;
   }

@@ -57,3 +57,13 @@ export const FIRST_LEVEL_CATEGORIES = [
   'other',
 ] as const;
 export type FirstLevelCategory = (typeof FIRST_LEVEL_CATEGORIES)[number];
+
+/** A knowledge entry's working copy: draft → in review → published → archived. */
+export const KB_ENTRY_STATUSES = ['draft', 'in_review', 'published', 'archived'] as const;
+export type KbEntryStatus = (typeof KB_ENTRY_STATUSES)[number];
+
+export const INTAKE_RULE_KINDS = ['category', 'type', 'urgency', 'emergency'] as const;
+export type IntakeRuleKind = (typeof INTAKE_RULE_KINDS)[number];
+
+export const EMERGENCY_NUMBERS = ['110', '119', '120'] as const;
+export type EmergencyNumber = (typeof EMERGENCY_NUMBERS)[number];

@@ -1,6 +1,15 @@
 import type { StaffRole } from '@hotline/db/enums';
 import type { Actor, DomainContext, StaffActor } from '../../api/src/domain/context.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { type EmbeddedMeili, startEmbeddedMeili } from '@hotline/knowledge';
+import { KnowledgeService } from '../../api/src/domain/knowledge/knowledge-service.ts';
+import { KB_TOPICS } from '../../api/src/domain/knowledge/outbox.ts';
+import { OutboxWorker } from '../../api/src/domain/outbox/outbox-worker.ts';
 import { RateLimiter } from '../../api/src/domain/rate-limits/rate-limiter.ts';
+import { seedKnowledge } from '../../api/src/seed/knowledge.ts';
 import { RulesCache } from '../../api/src/domain/settings/rules.ts';
 import { insertAccount } from '../../api/src/domain/staff/accounts.ts';
 import { createApp, type App } from '../../api/src/http/app.ts';
@@ -16,21 +25,59 @@ export interface Harness {
   rules: RulesCache;
   limiter: RateLimiter;
   app: App;
+  knowledge: KnowledgeService;
+  /** The Meilisearch process of this test file, when it has one. */
+  meili: EmbeddedMeili | null;
+  /** Delivers pending outbox messages (index updates) now, as the background worker would. */
+  drainOutbox(): Promise<number>;
   /** A domain context acting as `actor`, on the harness clock. */
   ctx(actor: Actor): Promise<DomainContext>;
   close(): Promise<void>;
 }
 
+export interface HarnessOptions {
+  trustProxy?: boolean;
+  /**
+   * `none`: no search server (search is "unavailable"); `content`: a Meilisearch
+   * process of its own with 示范市's knowledge content; `empty`: the server, no entries.
+   */
+  knowledge?: 'none' | 'content' | 'empty';
+  llm?: BaseChatModel;
+}
+
 /** One per test file: a database of its own, the real app on it, and a hand-moved clock. */
-export async function createHarness(options: { trustProxy?: boolean } = {}): Promise<Harness> {
+export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
   const database = await openTestDatabase();
   const clock = new TestClock();
   const rules = new RulesCache(database.db, 0);
   const limiter = new RateLimiter(database.db, clock.now);
+  let meili: EmbeddedMeili | null = null;
+  let meiliDir: string | null = null;
+  if (options.knowledge && options.knowledge !== 'none') {
+    meiliDir = mkdtempSync(join(tmpdir(), 'hotline-meili-'));
+    meili = await startEmbeddedMeili({ dir: meiliDir });
+  }
+  const knowledge = new KnowledgeService({
+    db: database.db,
+    meili: meili ? { url: meili.url, apiKey: meili.masterKey, indexUid: `kb_test_${Math.random().toString(36).slice(2, 10)}` } : null,
+    llm: options.llm,
+    ttlMs: 0,
+  });
+  const worker = new OutboxWorker(database.db, { maxBackoffMs: 1_000 })
+    .onBatch(KB_TOPICS.entryChanged, (messages) => knowledge.syncEntries(messages.map((m) => String(m.payload.entryId))))
+    .onBatch(KB_TOPICS.vocabularyChanged, () => knowledge.syncVocabulary());
+  if (options.knowledge === 'content') {
+    await seedKnowledge({ db: database.db, actor: { kind: 'system', job: 'seed' }, now: clock.now, rules: await rules.get() });
+  }
+  if (meili) {
+    await knowledge.prepareIndex();
+    await worker.drain();
+  }
   const app = createApp({
     database,
     rules,
     limiter,
+    knowledge,
     logger: createLogger('error'),
     config: { trustProxy: options.trustProxy ?? true, cookieSecure: false },
     now: clock.now,
@@ -41,10 +88,17 @@ export async function createHarness(options: { trustProxy?: boolean } = {}): Pro
     rules,
     limiter,
     app,
+    knowledge,
+    meili,
+    drainOutbox: () => worker.drain(),
     async ctx(actor) {
       return { db: database.db, actor, now: clock.now, rules: await rules.get() };
     },
-    close: () => database.close(),
+    async close() {
+      await meili?.stop();
+      if (meiliDir) rmSync(meiliDir, { recursive: true, force: true });
+      await database.close();
+    },
   };
 }
 

@@ -4,6 +4,8 @@ import { errorResponse, toErrorResponse } from './errors.ts';
 import { apiHeaders, requestContext, staffSession } from './middleware.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { healthRoutes } from './routes/health.ts';
+import { knowledgeAdminRoutes } from './routes/knowledge-admin.ts';
+import { knowledgeRoutes } from './routes/knowledge.ts';
 import { publicTicketRoutes } from './routes/public-tickets.ts';
 import { staffAdminRoutes } from './routes/staff-admin.ts';
 import { staffAuthRoutes } from './routes/staff-auth.ts';
@@ -18,6 +20,7 @@ export function createApp(deps: AppDeps) {
   app.use('*', requestContext(deps));
   app.use('/api/*', apiHeaders);
   app.use('/api/staff/*', staffSession(deps));
+  app.use('/api/kb/*', staffSession(deps));
 
   app.route('/', healthRoutes(deps));
   app.route('/', catalogRoutes(deps));
@@ -26,6 +29,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', staffTicketRoutes(deps));
   app.route('/', staffMetricsRoutes(deps));
   app.route('/', staffAdminRoutes(deps));
+  app.route('/', knowledgeRoutes(deps));
+  app.route('/', knowledgeAdminRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'hl_session' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
@@ -41,6 +46,7 @@ export function createApp(deps: AppDeps) {
       { name: 'public', description: '市民渠道（无需登录）' },
       { name: 'staff', description: '工作人员（需登录）' },
       { name: 'staff: transitions', description: '工单流转：每个动作一个接口' },
+      { name: 'knowledge', description: '知识库编辑（需知识编辑角色）' },
       { name: 'admin', description: '管理员' },
       { name: 'ops', description: '运维' },
     ],

@@ -2,6 +2,7 @@ import type { Database } from '@hotline/db';
 import type { Config } from '../config.ts';
 import type { Actor } from '../domain/context.ts';
 import type { RateLimiter } from '../domain/rate-limits/rate-limiter.ts';
+import type { KnowledgeService } from '../domain/knowledge/knowledge-service.ts';
 import type { RulesCache } from '../domain/settings/rules.ts';
 import type { Logger } from './logger.ts';
 
@@ -10,6 +11,7 @@ export interface AppDeps {
   database: Database;
   rules: RulesCache;
   limiter: RateLimiter;
+  knowledge: KnowledgeService;
   logger: Logger;
   config: Pick<Config, 'trustProxy' | 'cookieSecure'>;
   now?: () => Date;

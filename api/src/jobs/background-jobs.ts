@@ -1,6 +1,8 @@
 import type { Db } from '@hotline/db';
 import type { DomainContext } from '../domain/context.ts';
 import { purgeExpiredKeys } from '../domain/idempotency/idempotency.ts';
+import type { KnowledgeService } from '../domain/knowledge/knowledge-service.ts';
+import { KB_TOPICS } from '../domain/knowledge/outbox.ts';
 import { OutboxWorker } from '../domain/outbox/outbox-worker.ts';
 import type { RateLimiter } from '../domain/rate-limits/rate-limiter.ts';
 import type { RulesCache } from '../domain/settings/rules.ts';
@@ -20,13 +22,20 @@ export class BackgroundJobs {
   readonly #rules: RulesCache;
   readonly #limiter: RateLimiter;
   readonly #logger: Logger;
+  readonly #knowledge: KnowledgeService;
 
-  constructor(deps: { db: Db; rules: RulesCache; limiter: RateLimiter; logger: Logger }) {
+  constructor(deps: { db: Db; rules: RulesCache; limiter: RateLimiter; logger: Logger; knowledge: KnowledgeService }) {
     this.#db = deps.db;
     this.#rules = deps.rules;
     this.#limiter = deps.limiter;
     this.#logger = deps.logger;
-    this.outbox = new OutboxWorker(deps.db);
+    this.#knowledge = deps.knowledge;
+    // Short backoff: when the search server comes back, the index should catch up within seconds.
+    this.outbox = new OutboxWorker(deps.db, { maxBackoffMs: 30_000 });
+    this.outbox.onBatch(KB_TOPICS.entryChanged, (messages) =>
+      this.#knowledge.syncEntries(messages.map((m) => String(m.payload.entryId))),
+    );
+    this.outbox.onBatch(KB_TOPICS.vocabularyChanged, () => this.#knowledge.syncVocabulary());
   }
 
   async runHousekeeping(now = new Date()): Promise<{ closed: number }> {
@@ -36,6 +45,11 @@ export class BackgroundJobs {
     await purgeExpiredKeys(this.#db, now);
     await this.#limiter.purge();
     await this.outbox.purgeDelivered(new Date(now.getTime() - 30 * 24 * 3600_000));
+    // A safety net behind the outbox: repair whatever differs between the database and the index.
+    await this.#knowledge
+      .prepareIndex()
+      .then(({ repaired }) => repaired > 0 && this.#logger.warn('search index repaired', { repaired }))
+      .catch(() => undefined);
     return { closed };
   }
 

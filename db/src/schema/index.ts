@@ -16,3 +16,8 @@ export * from './ticket-dispatches.ts';
 export * from './ticket-events.ts';
 export * from './tickets.ts';
 export * from './units.ts';
+export * from './kb-entries.ts';
+export * from './kb-entry-versions.ts';
+export * from './kb-intake-rules.ts';
+export * from './kb-unanswered.ts';
+export * from './kb-vocabulary.ts';

@@ -10,8 +10,10 @@ export interface OutboxMessage {
 
 /** Must be idempotent: a message is delivered at least once, and again after a crash mid-way. */
 export type OutboxHandler = (message: OutboxMessage) => Promise<void>;
+/** Handles all due messages of a topic in a batch at once (e.g. one index update for many entries). */
+export type OutboxBatchHandler = (messages: OutboxMessage[]) => Promise<void>;
 
-const MAX_BACKOFF_MS = 10 * 60_000;
+const DEFAULT_MAX_BACKOFF_MS = 10 * 60_000;
 const LEASE_MS = 5 * 60_000;
 
 /**
@@ -22,17 +24,26 @@ const LEASE_MS = 5 * 60_000;
  */
 export class OutboxWorker {
   readonly #db: Db;
-  readonly #handlers = new Map<string, OutboxHandler>();
+  readonly #handlers = new Map<string, { each?: OutboxHandler; batch?: OutboxBatchHandler }>();
+  readonly #maxBackoffMs: number;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<number> | undefined;
   #stopped = false;
 
-  constructor(db: Db) {
+  constructor(db: Db, options: { maxBackoffMs?: number } = {}) {
     this.#db = db;
+    this.#maxBackoffMs = options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS;
   }
 
+  /** Each message on its own: one failing does not hold back the others. */
   on(topic: string, handler: OutboxHandler): this {
-    this.#handlers.set(topic, handler);
+    this.#handlers.set(topic, { each: handler });
+    return this;
+  }
+
+  /** All due messages of the topic together: they succeed or are retried together. */
+  onBatch(topic: string, handler: OutboxBatchHandler): this {
+    this.#handlers.set(topic, { batch: handler });
     return this;
   }
 
@@ -69,20 +80,16 @@ export class OutboxWorker {
       }
       return due;
     });
-    for (const row of rows) {
-      const handler = this.#handlers.get(row.topic)!;
-      try {
-        await handler({ id: row.id, topic: row.topic, payload: row.payload, attempts: row.attempts });
-        await this.#db.update(outbox).set({ processedAt: sql`now()`, lastError: null }).where(eq(outbox.id, row.id));
-      } catch (error) {
-        const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** row.attempts);
-        await this.#db
-          .update(outbox)
-          .set({
-            lastError: String((error as Error)?.message ?? error).slice(0, 1000),
-            availableAt: sql`now() + ${`${delay} milliseconds`}::interval`,
-          })
-          .where(eq(outbox.id, row.id));
+    const byTopic = new Map<string, typeof rows>();
+    for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
+    for (const [topic, batch] of byTopic) {
+      const { each, batch: onBatch } = this.#handlers.get(topic)!;
+      const groups = onBatch ? [batch] : batch.map((row) => [row]);
+      for (const group of groups) {
+        const messages = group.map((row) => ({ id: row.id, topic: row.topic, payload: row.payload, attempts: row.attempts }));
+        await this.#deliver(group.map((r) => r.id), Math.max(...group.map((r) => r.attempts)), () =>
+          onBatch ? onBatch(messages) : each!(messages[0]!),
+        );
       }
     }
     return rows.length;
@@ -91,6 +98,22 @@ export class OutboxWorker {
   /** Delivered messages are kept a while for inspection, then dropped. */
   async purgeDelivered(olderThan: Date): Promise<void> {
     await this.#db.delete(outbox).where(and(isNotNull(outbox.processedAt), lt(outbox.processedAt, olderThan)));
+  }
+
+  async #deliver(ids: number[], attempts: number, handle: () => Promise<void>): Promise<void> {
+    try {
+      await handle();
+      await this.#db.update(outbox).set({ processedAt: sql`now()`, lastError: null }).where(inArray(outbox.id, ids));
+    } catch (error) {
+      const delay = Math.min(this.#maxBackoffMs, 1000 * 2 ** attempts);
+      await this.#db
+        .update(outbox)
+        .set({
+          lastError: String((error as Error)?.message ?? error).slice(0, 1000),
+          availableAt: sql`now() + ${`${delay} milliseconds`}::interval`,
+        })
+        .where(inArray(outbox.id, ids));
+    }
   }
 
   start(intervalMs = 1000): void {

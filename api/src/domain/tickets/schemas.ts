@@ -88,6 +88,21 @@ export type CreateTicketInput = z.output<typeof CreateTicketInput>;
 export const CreatePhoneTicketInput = withChecks(z.object({ ...ticketFields, channel: z.literal('phone').default('phone') }));
 export type CreatePhoneTicketInput = z.output<typeof CreatePhoneTicketInput>;
 
+/**
+ * What the intake chain drafts from a citizen's text: the same field rules
+ * as POST /api/tickets, with contact details still to be asked for.
+ */
+export const TicketDraft = z.object({
+  type: ticketFields.type,
+  category: ticketFields.category,
+  title: ticketFields.title,
+  description: ticketFields.description,
+  location: ticketFields.location,
+  urgency: ticketFields.urgency,
+  channel: z.enum(['web', 'mailbox', 'wechat', 'telegram']),
+});
+export type TicketDraft = z.infer<typeof TicketDraft>;
+
 export const LookupInput = z.object({ ticketNo: TicketNo, queryCode: QueryCode });
 export type LookupInput = z.infer<typeof LookupInput>;
 

@@ -84,7 +84,6 @@ async function recordEvent(
         channelUserId: ticket.channelUserId,
       },
       createdAt: at,
-      availableAt: at,
     });
   }
   return { id: row!.id, ...values };

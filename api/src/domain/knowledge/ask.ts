@@ -1,0 +1,60 @@
+import { type Answer, createAnswerChain, createIntakeChain, type IntakeCatalog, type IntakeDraft } from '@hotline/knowledge';
+import type { DomainContext } from '../context.ts';
+import type { KnowledgeService } from './knowledge-service.ts';
+import { recordUnanswered } from './unanswered.ts';
+
+/** GET /api/kb/search: published, effective entries, best first. */
+export async function searchEntries(ctx: DomainContext, kb: KnowledgeService, query: { q: string; limit: number; category?: string | undefined }) {
+  const result = await kb.search(query.q, { limit: query.limit, category: query.category, now: ctx.now() });
+  return {
+    hits: result.hits.map((h) => ({ id: h.id, question: h.question, answer: h.answer, category: h.category, subcategory: h.subcategory, score: h.score })),
+    confident: result.confident,
+  };
+}
+
+/**
+ * The one entry point every channel answers a citizen through. A question
+ * without a confident answer goes to the editors' unanswered queue.
+ */
+export async function answerQuestion(ctx: DomainContext, kb: KnowledgeService, input: { question: string; channel: string }): Promise<Answer> {
+  const { rules } = await kb.snapshot();
+  const chain = createAnswerChain({
+    rules,
+    llm: kb.llm,
+    search: (question) => kb.search(question, { limit: 5, now: ctx.now() }),
+  });
+  const answer = await chain.invoke(input);
+  if (!answer.confident && answer.searchAvailable) {
+    await recordUnanswered(ctx.db, { question: input.question, channel: input.channel, reason: 'no_confident_answer', at: ctx.now() });
+  }
+  return answer;
+}
+
+export function intakeCatalog(ctx: DomainContext): IntakeCatalog {
+  const { catalog } = ctx.rules;
+  const streets = [...catalog.streets.values()];
+  return {
+    districts: [...catalog.districts.values()].map((d) => ({
+      code: d.code,
+      name: d.name,
+      streets: streets.filter((s) => s.districtCode === d.code).map((s) => ({ code: s.code, name: s.name })),
+    })),
+    categories: [...catalog.categories.values()].filter((c) => c.active).map((c) => ({ code: c.code, name: c.name, parentCode: c.parentCode })),
+  };
+}
+
+/** The intake chain: a draft ticket from free text, emergencies flagged first. */
+export async function draftTicket(ctx: DomainContext, kb: KnowledgeService, input: { text: string; channel: string }): Promise<IntakeDraft> {
+  const { rules } = await kb.snapshot();
+  const chain = createIntakeChain({
+    rules,
+    catalog: intakeCatalog(ctx),
+    llm: kb.llm,
+    knowledge: async (text) => {
+      const result = await kb.search(text, { limit: 1, now: ctx.now() });
+      const top = result.hits[0];
+      return top ? { entryId: top.id, categoryCode: top.category, subcategoryCode: top.subcategory, score: top.score } : null;
+    },
+  });
+  return chain.invoke(input.text);
+}

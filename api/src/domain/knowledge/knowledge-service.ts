@@ -1,0 +1,155 @@
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { type Db, kbIntakeRules, kbStopWords, kbSynonymGroups } from '@hotline/db';
+import {
+  type IntakeRule,
+  KbIndex,
+  KnowledgeCorpus,
+  type MeiliConnection,
+  prepareRules,
+  searchKnowledge,
+  type SearchResult,
+  toDocument,
+  Vocabulary,
+} from '@hotline/knowledge';
+import { asc, eq } from 'drizzle-orm';
+import { localDayOf } from '../calendar/local-time.ts';
+import { DomainError } from '../errors.ts';
+import { liveEntries } from './internal.ts';
+
+/** The editors' data the chains run on, held in memory between changes. */
+export interface KnowledgeSnapshot {
+  vocabulary: Vocabulary;
+  corpus: KnowledgeCorpus;
+  rules: IntakeRule[];
+}
+
+export async function loadVocabulary(db: Db): Promise<Vocabulary> {
+  const [groups, stops] = await Promise.all([
+    db.select().from(kbSynonymGroups).orderBy(asc(kbSynonymGroups.id)),
+    db.select().from(kbStopWords).orderBy(asc(kbStopWords.word)),
+  ]);
+  return new Vocabulary({ synonymGroups: groups.map((g) => g.terms), stopWords: stops.map((s) => s.word) });
+}
+
+export const UNAVAILABLE_MESSAGE = '知识库搜索暂时不可用，请稍后再试';
+
+/**
+ * The knowledge base at run time: the Meilisearch index (or none, when no
+ * search server is configured), the cached vocabulary, corpus statistics and
+ * intake rules, and the optional language model.
+ */
+export class KnowledgeService {
+  readonly db: Db;
+  readonly index: KbIndex | null;
+  readonly llm: BaseChatModel | undefined;
+  readonly #ttlMs: number;
+  #snapshot: Promise<KnowledgeSnapshot> | undefined;
+  #loadedAt = 0;
+
+  constructor(options: { db: Db; meili: MeiliConnection | null; llm?: BaseChatModel | undefined; ttlMs?: number }) {
+    this.db = options.db;
+    this.index = options.meili ? new KbIndex(options.meili) : null;
+    this.llm = options.llm;
+    this.#ttlMs = options.ttlMs ?? 60_000;
+  }
+
+  /** Reloaded after `ttlMs` so edits made on another instance arrive, and at once after a local edit. */
+  snapshot(): Promise<KnowledgeSnapshot> {
+    if (!this.#snapshot || Date.now() - this.#loadedAt > this.#ttlMs) {
+      this.#loadedAt = Date.now();
+      const loading = this.#load();
+      loading.catch(() => {
+        if (this.#snapshot === loading) this.#snapshot = undefined;
+      });
+      this.#snapshot = loading;
+    }
+    return this.#snapshot;
+  }
+
+  invalidate(): void {
+    this.#snapshot = undefined;
+  }
+
+  async #load(): Promise<KnowledgeSnapshot> {
+    const [vocabulary, entries, rules] = await Promise.all([
+      loadVocabulary(this.db),
+      liveEntries(this.db),
+      this.db.select().from(kbIntakeRules).where(eq(kbIntakeRules.active, true)),
+    ]);
+    return { vocabulary, corpus: new KnowledgeCorpus(vocabulary, entries), rules: prepareRules(rules) };
+  }
+
+  /** Published, currently effective entries only. Throws UNAVAILABLE when the search server cannot be reached. */
+  async search(question: string, options: { limit: number; category?: string | undefined; now: Date }): Promise<SearchResult> {
+    if (!this.index) throw new DomainError('UNAVAILABLE', UNAVAILABLE_MESSAGE, { reason: 'no search server configured' });
+    const { corpus } = await this.snapshot();
+    try {
+      return await searchKnowledge(this.index, corpus, question, { limit: options.limit, category: options.category, today: localDayOf(options.now) });
+    } catch (error) {
+      throw new DomainError('UNAVAILABLE', UNAVAILABLE_MESSAGE, { reason: String((error as Error).message ?? error).slice(0, 200) });
+    }
+  }
+
+  /**
+   * Brings entries' documents in line with the database: live → upserted,
+   * otherwise removed. Reads the current rows, not the message, so replays
+   * and out-of-order deliveries converge on the same index.
+   */
+  async syncEntries(entryIds: string[]): Promise<void> {
+    this.invalidate();
+    if (!this.index || entryIds.length === 0) return;
+    const { vocabulary } = await this.snapshot();
+    const live = await liveEntries(this.db, [...new Set(entryIds)]);
+    const liveIds = new Set(live.map((e) => e.id));
+    await this.index.upsert(live.map((e) => toDocument(e, vocabulary)));
+    await this.index.remove([...new Set(entryIds)].filter((id) => !liveIds.has(id)));
+  }
+
+  /** Creates the index and its settings if missing, and repairs any difference from the database. */
+  async prepareIndex(): Promise<{ repaired: number }> {
+    if (!this.index) return { repaired: 0 };
+    const { vocabulary } = await this.snapshot();
+    await this.index.ensure(vocabulary);
+    const report = await this.reconcile();
+    const repair = [...report.missing, ...report.stale, ...report.extra];
+    await this.syncEntries(repair);
+    return { repaired: repair.length };
+  }
+
+  /** After a vocabulary change: new settings and every document recomputed (their canonical forms changed). */
+  async syncVocabulary(): Promise<void> {
+    if (!this.index) return;
+    this.invalidate();
+    const { vocabulary } = await this.snapshot();
+    await this.index.ensure(vocabulary);
+    const entries = await liveEntries(this.db);
+    await this.index.upsert(entries.map((e) => toDocument(e, vocabulary)));
+  }
+
+  /** Builds the index from scratch from the database and swaps it in. */
+  async rebuild(): Promise<{ documents: number }> {
+    if (!this.index) throw new DomainError('UNAVAILABLE', '未配置搜索服务');
+    this.invalidate();
+    const { vocabulary } = await this.snapshot();
+    const entries = await liveEntries(this.db);
+    await this.index.rebuild(vocabulary, entries.map((e) => toDocument(e, vocabulary)));
+    return { documents: entries.length };
+  }
+
+  /** Differences between the database (source of truth) and the index. */
+  async reconcile(): Promise<{ missing: string[]; extra: string[]; stale: string[]; inSync: boolean; documents: number }> {
+    if (!this.index) throw new DomainError('UNAVAILABLE', '未配置搜索服务');
+    const { vocabulary } = await this.snapshot();
+    const expected = new Map((await liveEntries(this.db)).map((e) => [e.id, toDocument(e, vocabulary).hash]));
+    let actual: Map<string, string>;
+    try {
+      actual = await this.index.fingerprints();
+    } catch (error) {
+      throw new DomainError('UNAVAILABLE', UNAVAILABLE_MESSAGE, { reason: String((error as Error).message).slice(0, 200) });
+    }
+    const missing = [...expected.keys()].filter((id) => !actual.has(id)).sort();
+    const extra = [...actual.keys()].filter((id) => !expected.has(id)).sort();
+    const stale = [...expected.entries()].filter(([id, hash]) => actual.has(id) && actual.get(id) !== hash).map(([id]) => id).sort();
+    return { missing, extra, stale, inSync: missing.length + extra.length + stale.length === 0, documents: actual.size };
+  }
+}

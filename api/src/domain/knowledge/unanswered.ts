@@ -1,0 +1,142 @@
+import { kbEntries, kbUnanswered, type Queryable } from '@hotline/db';
+import { maskPersonalData, normalizeText } from '@hotline/knowledge';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { DomainContext } from '../context.ts';
+import { conflict, notFound } from '../errors.ts';
+import { createEntry } from './create-entry.ts';
+import { contentOf, getEntry, requireEditor } from './internal.ts';
+import { saveEntry } from './save-entry.ts';
+import type { KbContentInput } from './schemas.ts';
+
+/**
+ * Puts a question nobody could answer (or an answer marked "not helpful")
+ * in the editors' queue, counted by its normalised text. Phone and ID
+ * numbers are masked before anything is stored.
+ */
+export async function recordUnanswered(
+  db: Queryable,
+  input: { question: string; channel: string; reason: 'no_confident_answer' | 'not_helpful'; entryId?: string | null; at: Date },
+): Promise<void> {
+  const sample = maskPersonalData(input.question.trim()).slice(0, 500);
+  const normalized = normalizeText(sample).slice(0, 300);
+  if (!normalized) return;
+  await db
+    .insert(kbUnanswered)
+    .values({
+      normalizedText: normalized,
+      sampleText: sample,
+      reason: input.reason,
+      entryId: input.entryId ?? null,
+      channels: [input.channel],
+      firstAskedAt: input.at,
+      lastAskedAt: input.at,
+    })
+    .onConflictDoUpdate({
+      target: kbUnanswered.normalizedText,
+      set: {
+        count: sql`${kbUnanswered.count} + 1`,
+        sampleText: sample,
+        lastAskedAt: input.at,
+        // Asked again after it was dealt with: back in the queue.
+        status: sql`case when ${kbUnanswered.status} = 'dismissed' then 'dismissed' else 'open' end`,
+        channels: sql`case when ${kbUnanswered.channels} @> ${JSON.stringify([input.channel])}::jsonb then ${kbUnanswered.channels} else ${kbUnanswered.channels} || ${JSON.stringify([input.channel])}::jsonb end`,
+      },
+    });
+}
+
+export async function listUnanswered(ctx: DomainContext, query: { status: 'open' | 'resolved' | 'dismissed'; page: number; pageSize: number }) {
+  requireEditor(ctx, '查看未解答问题');
+  const where = eq(kbUnanswered.status, query.status);
+  const [items, [total]] = await Promise.all([
+    ctx.db
+      .select()
+      .from(kbUnanswered)
+      .where(where)
+      .orderBy(desc(kbUnanswered.count), desc(kbUnanswered.lastAskedAt))
+      .limit(query.pageSize)
+      .offset((query.page - 1) * query.pageSize),
+    ctx.db.select({ n: sql<number>`count(*)::int` }).from(kbUnanswered).where(where),
+  ]);
+  return { items, total: Number(total?.n ?? 0), page: query.page, pageSize: query.pageSize };
+}
+
+async function openItem(ctx: DomainContext, id: number) {
+  const [item] = await ctx.db.select().from(kbUnanswered).where(eq(kbUnanswered.id, id));
+  if (!item) throw notFound(`未找到问题 ${id}`);
+  if (item.status !== 'open') throw conflict('该问题已处理');
+  return item;
+}
+
+async function close(ctx: DomainContext, id: number, status: 'resolved' | 'dismissed', entryId: string | null) {
+  const editor = requireEditor(ctx, '处理未解答问题');
+  await ctx.db
+    .update(kbUnanswered)
+    .set({ status, resolvedEntryId: entryId, resolvedBy: editor.id, resolvedAt: ctx.now() })
+    .where(and(eq(kbUnanswered.id, id), eq(kbUnanswered.status, 'open')));
+}
+
+/** Turns a queued question into a new draft entry (its wording becomes the question unless given). */
+export async function createEntryFromUnanswered(ctx: DomainContext, id: number, content: KbContentInput) {
+  requireEditor(ctx, '处理未解答问题');
+  await openItem(ctx, id);
+  const entry = await createEntry(ctx, content);
+  await close(ctx, id, 'resolved', entry.id);
+  return entry;
+}
+
+/** Attaches a queued question to an existing entry as another phrasing (a draft change, reviewed as usual). */
+export async function attachUnanswered(ctx: DomainContext, id: number, entryId: string) {
+  requireEditor(ctx, '处理未解答问题');
+  const item = await openItem(ctx, id);
+  const entry = await getEntry(ctx.db, entryId);
+  if (entry.status === 'archived') throw conflict('已归档的条目不能添加问法');
+  const c = contentOf(entry);
+  const saved = await saveEntry(
+    ctx,
+    entryId,
+    {
+      content: {
+        question: c.question,
+        alternates: [...c.alternates, item.sampleText].slice(-50),
+        answer: c.answer,
+        category: c.subcategoryCode ?? c.categoryCode,
+        unitId: c.unitId,
+        keywords: c.keywords,
+        effectiveFrom: c.effectiveFrom,
+        expiresOn: c.expiresOn,
+      },
+      expectedVersion: entry.version,
+      note: `添加市民问法：${item.sampleText}`,
+    },
+    'alternate_added',
+  );
+  await close(ctx, id, 'resolved', entryId);
+  return saved;
+}
+
+export async function dismissUnanswered(ctx: DomainContext, id: number) {
+  await openItem(ctx, id);
+  await close(ctx, id, 'dismissed', null);
+}
+
+/** 解决了/没解决 on an answer: counted on the entry; "not helpful" also goes to the queue. */
+export async function recordFeedback(
+  ctx: DomainContext,
+  input: { entryId: string; helpful: boolean; question?: string | undefined; channel: string },
+) {
+  const [entry] = await ctx.db.select({ id: kbEntries.id, question: kbEntries.question }).from(kbEntries).where(eq(kbEntries.id, input.entryId));
+  if (!entry) throw notFound(`未找到知识条目 ${input.entryId}`);
+  await ctx.db
+    .update(kbEntries)
+    .set(input.helpful ? { helpfulCount: sql`${kbEntries.helpfulCount} + 1` } : { notHelpfulCount: sql`${kbEntries.notHelpfulCount} + 1` })
+    .where(eq(kbEntries.id, input.entryId));
+  if (!input.helpful) {
+    await recordUnanswered(ctx.db, {
+      question: input.question?.trim() || entry.question,
+      channel: input.channel,
+      reason: 'not_helpful',
+      entryId: entry.id,
+      at: ctx.now(),
+    });
+  }
+}

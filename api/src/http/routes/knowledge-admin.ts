@@ -1,0 +1,264 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { DomainContext } from '../../domain/context.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { createEntry } from '../../domain/knowledge/create-entry.ts';
+import { exportEntries } from '../../domain/knowledge/export-entries.ts';
+import { importEntries } from '../../domain/knowledge/import-entries.ts';
+import { requireEditor } from '../../domain/knowledge/internal.ts';
+import { EditorListQuery, getEntryForEditor, listEntriesForEditor } from '../../domain/knowledge/read-entries.ts';
+import { restoreVersion } from '../../domain/knowledge/restore-version.ts';
+import { approveEntry, archiveEntry, returnEntry, submitEntry } from '../../domain/knowledge/review-entry.ts';
+import { saveEntry } from '../../domain/knowledge/save-entry.ts';
+import { IntakeRulesInput, KbContentInput, RestoreInput, ReviewNoteInput, SaveEntryInput, VocabularyInput } from '../../domain/knowledge/schemas.ts';
+import { attachUnanswered, createEntryFromUnanswered, dismissUnanswered, listUnanswered } from '../../domain/knowledge/unanswered.ts';
+import { getIntakeRules, getVocabulary, putIntakeRules, putVocabulary } from '../../domain/knowledge/vocabulary.ts';
+import { ErrorBody } from '../errors.ts';
+import { requireLogin } from '../middleware.ts';
+import { createRouter, domainContext } from '../router.ts';
+import type { AppDeps } from '../types.ts';
+
+const ok = <T extends z.ZodType>(schema: T, description = '成功') => ({ content: { 'application/json': { schema } }, description });
+const errors = {
+  400: ok(ErrorBody, '输入有误'),
+  401: ok(ErrorBody, '未登录'),
+  403: ok(ErrorBody, '无权操作（需知识编辑）'),
+  404: ok(ErrorBody, '不存在'),
+  409: ok(ErrorBody, '状态不允许或已被他人修改'),
+};
+const anyObject = z.record(z.string(), z.unknown());
+const IdParam = z.object({ id: z.string().max(64).openapi({ param: { name: 'id', in: 'path' }, example: 'F001' }) });
+const QueueIdParam = z.object({ id: z.coerce.number().int().min(1).openapi({ param: { name: 'id', in: 'path' } }) });
+const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
+
+export function knowledgeAdminRoutes(deps: AppDeps) {
+  const router = createRouter();
+  const kb = deps.knowledge;
+  router.use('/api/kb/admin/*', requireLogin);
+  router.use('/api/kb/import', requireLogin);
+  router.use('/api/kb/export', requireLogin);
+
+  /** Every change refreshes this instance's cached vocabulary and corpus at once. */
+  const changed = <T>(value: T): T => {
+    kb.invalidate();
+    return value;
+  };
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/kb/import',
+      tags: ['knowledge'],
+      summary: '导入知识条目（JSON Lines）',
+      description:
+        '请求体为 JSON Lines（Content-Type: application/x-ndjson 或 text/plain），每行一条：{"id","question","alternates","answer","category","keywords"}。全部成功或全部不导入；错误逐行报告行号。相同文件重复导入不产生任何变化。?replace=true 使文件成为全部已发布条目（文件中没有的已发布条目归档），同义词和停用词保留。',
+      request: { query: z.object({ replace: z.enum(['true', 'false', '1', '0']).optional() }) },
+      responses: {
+        200: ok(z.object({ created: z.array(z.string()), updated: z.array(z.string()), unchanged: z.number(), archived: z.array(z.string()) }), '导入结果'),
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const ctx = await domainContext(c, deps);
+      requireEditor(ctx, '导入知识条目');
+      const type = c.req.header('content-type') ?? '';
+      if (!/^(application\/(x-ndjson|jsonl|x-jsonlines)|text\/plain)/i.test(type)) {
+        throw new DomainError('UNSUPPORTED_MEDIA_TYPE', '请以 application/x-ndjson 或 text/plain 提交 JSON Lines 内容');
+      }
+      const text = await c.req.text();
+      if (text.length > MAX_IMPORT_BYTES) throw new DomainError('PAYLOAD_TOO_LARGE', '导入文件不能超过 20 MB');
+      const replace = ['true', '1'].includes(c.req.valid('query').replace ?? '');
+      return c.json(changed(await importEntries(ctx, text, { replace })), 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/kb/export',
+      tags: ['knowledge'],
+      summary: '导出已发布条目（JSON Lines）',
+      responses: { 200: { content: { 'application/x-ndjson': { schema: z.string() } }, description: 'JSON Lines' }, ...errors },
+    }),
+    async (c) => {
+      const body = await exportEntries(await domainContext(c, deps));
+      c.header('Content-Type', 'application/x-ndjson; charset=utf-8');
+      c.header('Content-Disposition', 'attachment; filename="knowledge.jsonl"');
+      // A text body: the typed-route helpers only model JSON responses.
+      return c.body(body, 200) as never;
+    },
+  );
+
+  router.openapi(
+    createRoute({ method: 'get', path: '/api/kb/admin/entries', tags: ['knowledge'], summary: '条目列表（全部状态）', request: { query: EditorListQuery }, responses: { 200: ok(anyObject), ...errors } }),
+    async (c) => c.json(await listEntriesForEditor(await domainContext(c, deps), c.req.valid('query')), 200),
+  );
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/kb/admin/entries',
+      tags: ['knowledge'],
+      summary: '新建条目（草稿）',
+      request: { body: { ...ok(KbContentInput, '内容'), required: true } },
+      responses: { 201: ok(anyObject), ...errors },
+    }),
+    async (c) => c.json(changed(await createEntry(await domainContext(c, deps), c.req.valid('json'))), 201),
+  );
+  router.openapi(
+    createRoute({ method: 'get', path: '/api/kb/admin/entries/{id}', tags: ['knowledge'], summary: '条目详情与历史版本', request: { params: IdParam }, responses: { 200: ok(anyObject), ...errors } }),
+    async (c) => c.json(await getEntryForEditor(await domainContext(c, deps), c.req.valid('param').id), 200),
+  );
+  router.openapi(
+    createRoute({
+      method: 'put',
+      path: '/api/kb/admin/entries/{id}',
+      tags: ['knowledge'],
+      summary: '保存修改（新版本，回到草稿；已发布的答复在审核通过前保持不变）',
+      request: { params: IdParam, body: { ...ok(SaveEntryInput, '内容'), required: true } },
+      responses: { 200: ok(anyObject), ...errors },
+    }),
+    async (c) => c.json(changed(await saveEntry(await domainContext(c, deps), c.req.valid('param').id, c.req.valid('json'))), 200),
+  );
+
+  const review = (path: string, summary: string, verb: (ctx: DomainContext, id: string, input: { note?: string | undefined }) => Promise<unknown>) =>
+    router.openapi(
+      createRoute({
+        method: 'post',
+        path: `/api/kb/admin/entries/{id}/${path}`,
+        tags: ['knowledge'],
+        summary,
+        request: { params: IdParam, body: { ...ok(ReviewNoteInput, '备注'), required: false } },
+        responses: { 200: ok(anyObject), ...errors },
+      }),
+      async (c) => c.json(changed((await verb(await domainContext(c, deps), c.req.valid('param').id, c.req.valid('json'))) as Record<string, unknown>), 200),
+    );
+  review('submit', '提交审核', submitEntry);
+  review('approve', '审核发布（须另一位编辑）', approveEntry);
+  review('return', '退回修改', returnEntry);
+  review('archive', '归档（下线）', archiveEntry);
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/kb/admin/entries/{id}/restore',
+      tags: ['knowledge'],
+      summary: '恢复历史版本（作为新的草稿版本）',
+      request: { params: IdParam, body: { ...ok(RestoreInput, '版本号'), required: true } },
+      responses: { 200: ok(anyObject), ...errors },
+    }),
+    async (c) => c.json(changed(await restoreVersion(await domainContext(c, deps), c.req.valid('param').id, c.req.valid('json'))), 200),
+  );
+
+  router.openapi(
+    createRoute({ method: 'get', path: '/api/kb/admin/vocabulary', tags: ['knowledge'], summary: '同义词组与停用词', responses: { 200: ok(VocabularyInput), ...errors } }),
+    async (c) => c.json(await getVocabulary(await domainContext(c, deps)), 200),
+  );
+  router.openapi(
+    createRoute({
+      method: 'put',
+      path: '/api/kb/admin/vocabulary',
+      tags: ['knowledge'],
+      summary: '替换同义词组与停用词（每组第一个词为标准词）',
+      request: { body: { ...ok(VocabularyInput, '词表'), required: true } },
+      responses: { 200: ok(anyObject), ...errors },
+    }),
+    async (c) => c.json(changed(await putVocabulary(await domainContext(c, deps), c.req.valid('json'))), 200),
+  );
+  router.openapi(
+    createRoute({ method: 'get', path: '/api/kb/admin/intake-rules', tags: ['knowledge'], summary: '受理规则（分类、类型、紧急）', responses: { 200: ok(z.array(anyObject)), ...errors } }),
+    async (c) => c.json(await getIntakeRules(await domainContext(c, deps)), 200),
+  );
+  router.openapi(
+    createRoute({
+      method: 'put',
+      path: '/api/kb/admin/intake-rules',
+      tags: ['knowledge'],
+      summary: '替换受理规则',
+      request: { body: { ...ok(IntakeRulesInput, '规则'), required: true } },
+      responses: { 200: ok(anyObject), ...errors },
+    }),
+    async (c) => c.json(changed(await putIntakeRules(await domainContext(c, deps), c.req.valid('json').rules)), 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/kb/admin/unanswered',
+      tags: ['knowledge'],
+      summary: '未解答问题队列',
+      request: {
+        query: z.object({
+          status: z.enum(['open', 'resolved', 'dismissed']).default('open'),
+          page: z.coerce.number().int().min(1).default(1),
+          pageSize: z.coerce.number().int().min(1).max(200).default(50),
+        }),
+      },
+      responses: { 200: ok(anyObject), ...errors },
+    }),
+    async (c) => c.json(await listUnanswered(await domainContext(c, deps), c.req.valid('query')), 200),
+  );
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/kb/admin/unanswered/{id}/create-entry',
+      tags: ['knowledge'],
+      summary: '据此新建条目（草稿）',
+      request: { params: QueueIdParam, body: { ...ok(KbContentInput, '新条目内容'), required: true } },
+      responses: { 201: ok(anyObject), ...errors },
+    }),
+    async (c) => c.json(changed(await createEntryFromUnanswered(await domainContext(c, deps), c.req.valid('param').id, c.req.valid('json'))), 201),
+  );
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/kb/admin/unanswered/{id}/attach',
+      tags: ['knowledge'],
+      summary: '作为已有条目的其他问法（进入草稿待审核）',
+      request: { params: QueueIdParam, body: { ...ok(z.object({ entryId: z.string().min(1).max(64) }), '条目'), required: true } },
+      responses: { 200: ok(anyObject), ...errors },
+    }),
+    async (c) => c.json(changed(await attachUnanswered(await domainContext(c, deps), c.req.valid('param').id, c.req.valid('json').entryId)), 200),
+  );
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/kb/admin/unanswered/{id}/dismiss',
+      tags: ['knowledge'],
+      summary: '忽略（无需知识条目）',
+      request: { params: QueueIdParam },
+      responses: { 204: { description: '已忽略' }, ...errors },
+    }),
+    async (c) => {
+      await dismissUnanswered(await domainContext(c, deps), c.req.valid('param').id);
+      return c.body(null, 204);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/kb/admin/reconcile',
+      tags: ['knowledge'],
+      summary: '核对数据库与搜索索引',
+      responses: { 200: ok(z.object({ missing: z.array(z.string()), extra: z.array(z.string()), stale: z.array(z.string()), inSync: z.boolean(), documents: z.number() })), ...errors, 503: ok(ErrorBody, '搜索服务不可用') },
+    }),
+    async (c) => {
+      requireEditor(await domainContext(c, deps), '核对索引');
+      return c.json(await kb.reconcile(), 200);
+    },
+  );
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/kb/admin/rebuild',
+      tags: ['knowledge'],
+      summary: '从数据库重建搜索索引（新索引建好后替换）',
+      responses: { 200: ok(z.object({ documents: z.number() })), ...errors, 503: ok(ErrorBody, '搜索服务不可用') },
+    }),
+    async (c) => {
+      requireEditor(await domainContext(c, deps), '重建索引');
+      return c.json(await kb.rebuild(), 200);
+    },
+  );
+
+  return router;
+}

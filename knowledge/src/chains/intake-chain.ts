@@ -1,0 +1,208 @@
+import { HumanMessage, SystemMessage } from '@langchain/core/messages';
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { RunnableLambda, RunnableSequence } from '@langchain/core/runnables';
+import { EMERGENCY_NUMBERS, type EmergencyNumber, REQUEST_TYPES, type RequestType } from '@hotline/db/enums';
+import { z } from 'zod';
+import { normalizeText } from '../text/normalize.ts';
+import { detectEmergency, EMERGENCY_ADVICE, type IntakeRule, ruleMatches } from './intake-rules.ts';
+import { extractJson, replyText } from './llm.ts';
+
+export interface IntakeCatalog {
+  districts: { code: string; name: string; streets: { code: string; name: string }[] }[];
+  /** Every category code (first and second level) with its name and parent. */
+  categories: { code: string; name: string; parentCode: string | null }[];
+}
+
+export interface KnowledgeEvidence {
+  entryId: string;
+  categoryCode: string;
+  subcategoryCode: string | null;
+  score: number;
+}
+
+export interface IntakeDraft {
+  type: RequestType;
+  category: string | null;
+  urgency: 'normal' | 'urgent';
+  title: string;
+  description: string;
+  location: { district?: string; street?: string; address?: string };
+  emergency: EmergencyNumber | null;
+  emergencyAdvice: string | null;
+  /** Why: rule ids, `kb:<entry id>`, or `llm`. */
+  evidence: { category: string[]; type: string[]; urgency: string[]; emergency: string[] };
+  source: 'rules' | 'llm';
+}
+
+export interface IntakeDeps {
+  rules: readonly IntakeRule[];
+  catalog: IntakeCatalog;
+  /** Category evidence from the knowledge base; absent or failing search is no evidence. */
+  knowledge?: (text: string) => Promise<KnowledgeEvidence | null>;
+  llm?: BaseChatModel | undefined;
+}
+
+const QUESTION_CUES = ['请问', '怎么', '如何', '哪里', '哪儿', '多少', '能不能', '可不可以', '是否', '吗', '需要什么', '什么时候', '多久', '咨询'];
+const FILLERS = /^(你好|您好|请问|麻烦|打扰一下|我想问一下|我想问|我要反映|我想反映|反映一下|反映|投诉|举报)[，,。！!：:\s]*/;
+
+/** District, street and address mentions, matched against the configured districts and streets. */
+export function findLocation(catalog: IntakeCatalog, text: string): IntakeDraft['location'] {
+  const location: IntakeDraft['location'] = {};
+  for (const district of catalog.districts) {
+    const short = district.name.replace(/(区|县|市)$/, '');
+    if (text.includes(district.name) || (short.length >= 2 && text.includes(`${short}区`))) location.district = district.code;
+    for (const street of district.streets) {
+      const shortStreet = street.name.replace(/(街道|镇|乡)$/, '');
+      if (text.includes(street.name) || (shortStreet.length >= 2 && text.includes(`${shortStreet}街道`))) {
+        location.street = street.code;
+        location.district = district.code;
+      }
+    }
+  }
+  const address = text.match(
+    /[\p{Script=Han}\d]{2,12}?(?:路|街|大道|巷|胡同|弄)(?:\d+(?:号|弄))?(?:[\p{Script=Han}\d]{0,8}?(?:小区|花园|苑|大厦|公寓|广场|市场|村|号楼|栋|幢|单元))?|[\p{Script=Han}]{2,10}(?:小区|花园|家园|苑|大厦|公寓|广场|新村)(?:\d+(?:号楼|栋|幢))?/u,
+  );
+  if (address) location.address = address[0].replace(/^(我家|我们|我在|住在|家住|位于|在)/, '');
+  return location;
+}
+
+export function shortTitle(text: string): string {
+  const cleaned = text.trim().replace(FILLERS, '');
+  const first = cleaned.split(/[。！？!?\n；;]/)[0]?.trim() || cleaned;
+  const chars = [...first];
+  return chars.length > 20 ? `${chars.slice(0, 20).join('')}…` : first || '市民诉求';
+}
+
+/** The rule-based draft: editor-tuned keyword rules plus knowledge-base evidence for the category. */
+async function draftByRules(deps: IntakeDeps, text: string): Promise<IntakeDraft> {
+  const normalized = normalizeText(text);
+  const matched = deps.rules.filter((r) => ruleMatches(r, normalized));
+  const parentOf = new Map(deps.catalog.categories.map((c) => [c.code, c.parentCode]));
+
+  // Category: weights per second-level code, summed per first level.
+  const fine = new Map<string, number>();
+  const coarse = new Map<string, number>();
+  const evidence: IntakeDraft['evidence'] = { category: [], type: [], urgency: [], emergency: [] };
+  const addCategory = (code: string, weight: number, why: string) => {
+    if (!parentOf.has(code)) return;
+    const first = parentOf.get(code) ?? code;
+    coarse.set(first, (coarse.get(first) ?? 0) + weight);
+    if (first !== code) fine.set(code, (fine.get(code) ?? 0) + weight);
+    evidence.category.push(why);
+  };
+  for (const r of matched.filter((r) => r.kind === 'category')) addCategory(r.target, r.weight, r.id);
+  const kb = deps.knowledge ? await deps.knowledge(text).catch(() => null) : null;
+  if (kb && kb.score >= 0.35) addCategory(kb.subcategoryCode ?? kb.categoryCode, 4 * kb.score, `kb:${kb.entryId}`);
+  const bestFirst = [...coarse.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+  const bestFine = bestFirst
+    ? ([...fine.entries()].filter(([code]) => parentOf.get(code) === bestFirst).sort((a, b) => b[1] - a[1])[0]?.[0] ?? bestFirst)
+    : null;
+
+  // Type: strongest rule, else a question is a consultation and anything else a complaint.
+  const typeScores = new Map<string, number>();
+  for (const r of matched.filter((r) => r.kind === 'type' && (REQUEST_TYPES as readonly string[]).includes(r.target))) {
+    typeScores.set(r.target, (typeScores.get(r.target) ?? 0) + r.weight);
+    evidence.type.push(r.id);
+  }
+  let type = [...typeScores.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] as RequestType | undefined;
+  if (!type) type = QUESTION_CUES.some((q) => normalized.includes(q)) || /[?？]/.test(text) ? 'consultation' : 'complaint';
+
+  const emergency = detectEmergency(deps.rules, text);
+  if (emergency) evidence.emergency.push(...emergency.ruleIds);
+  const urgentRules = matched.filter((r) => r.kind === 'urgency');
+  evidence.urgency.push(...urgentRules.map((r) => r.id));
+
+  return {
+    type,
+    category: bestFine,
+    urgency: emergency || urgentRules.length > 0 ? 'urgent' : 'normal',
+    title: shortTitle(text),
+    description: text.trim(),
+    location: findLocation(deps.catalog, text),
+    emergency: emergency?.number ?? null,
+    emergencyAdvice: emergency ? EMERGENCY_ADVICE[emergency.number] : null,
+    evidence,
+    source: 'rules',
+  };
+}
+
+/** What the model must return; its output is untrusted and checked like any input. */
+export const LlmIntake = z.object({
+  type: z.enum(REQUEST_TYPES),
+  category: z.string().nullable(),
+  urgency: z.enum(['normal', 'urgent']),
+  title: z.string().min(2).max(40),
+  district: z.string().nullable().optional(),
+  street: z.string().nullable().optional(),
+  address: z.string().max(100).nullable().optional(),
+  emergency: z.enum(EMERGENCY_NUMBERS).nullable(),
+});
+
+function intakePrompt(catalog: IntakeCatalog, text: string) {
+  const categories = catalog.categories.map((c) => `${c.code}=${c.name}`).join('；');
+  const districts = catalog.districts.map((d) => `${d.code}=${d.name}（${d.streets.map((s) => `${s.code}=${s.name}`).join('，')}）`).join('；');
+  return [
+    new SystemMessage(
+      [
+        '你是 12345 市民服务热线的受理助手。把市民的留言整理成工单草稿，只输出一个 JSON 对象，不要输出其他文字。',
+        '字段：type（complaint 投诉/report 举报/help 求助/consultation 咨询/suggestion 建议/praise 表扬）；category（下列分类编码之一，无法判断时为 null）；urgency（normal 或 urgent，危及生命财产安全时为 urgent）；title（20 字以内的标题）；district、street（下列编码之一或 null）；address（留言中的详细地址或 null）；emergency（正在发生火灾、燃气泄漏、有人被困为 "119"，急病重伤为 "120"，暴力犯罪为 "110"，否则 null）。',
+        `分类：${categories}`,
+        `区和街道：${districts}`,
+      ].join('\n'),
+    ),
+    new HumanMessage(text),
+  ];
+}
+
+/** The model's draft, checked against the schema and the configured codes; null when unusable. */
+async function draftByLlm(deps: IntakeDeps, text: string): Promise<Partial<IntakeDraft> | null> {
+  if (!deps.llm) return null;
+  try {
+    const reply = await deps.llm.invoke(intakePrompt(deps.catalog, text), { response_format: { type: 'json_object' } } as never);
+    const parsed = LlmIntake.safeParse(extractJson(replyText(reply.content)));
+    if (!parsed.success) return null;
+    const known = new Set(deps.catalog.categories.map((c) => c.code));
+    const districts = new Map(deps.catalog.districts.map((d) => [d.code, d]));
+    const d = parsed.data;
+    const district = d.district && districts.has(d.district) ? d.district : undefined;
+    const street = district && d.street && districts.get(district)!.streets.some((s) => s.code === d.street) ? d.street : undefined;
+    return {
+      type: d.type,
+      category: d.category && known.has(d.category) ? d.category : null,
+      urgency: d.urgency,
+      title: d.title,
+      location: { ...(district ? { district } : {}), ...(street ? { street } : {}), ...(d.address ? { address: d.address } : {}) },
+      emergency: d.emergency,
+    };
+  } catch {
+    return null; // unreachable, slow or nonsensical model: the rules stand
+  }
+}
+
+/**
+ * The intake chain: rules first (always), then the model when one is
+ * configured. The model may refine type, category, title and location; it
+ * may add an emergency but never remove one the rules found.
+ */
+export function createIntakeChain(deps: IntakeDeps) {
+  return RunnableSequence.from([
+    RunnableLambda.from(async (text: string) => ({ text, rules: await draftByRules(deps, text) })),
+    RunnableLambda.from(async ({ text, rules }: { text: string; rules: IntakeDraft }): Promise<IntakeDraft> => {
+      const llm = await draftByLlm(deps, text);
+      if (!llm) return rules;
+      const emergency = rules.emergency ?? llm.emergency ?? null;
+      return {
+        ...rules,
+        type: llm.type ?? rules.type,
+        category: llm.category ?? rules.category,
+        urgency: emergency || llm.urgency === 'urgent' || rules.urgency === 'urgent' ? 'urgent' : 'normal',
+        title: llm.title ?? rules.title,
+        location: { ...rules.location, ...llm.location },
+        emergency,
+        emergencyAdvice: emergency ? EMERGENCY_ADVICE[emergency] : null,
+        evidence: { ...rules.evidence, category: [...rules.evidence.category, 'llm'] },
+        source: 'llm',
+      };
+    }),
+  ]);
+}
