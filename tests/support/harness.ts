@@ -28,6 +28,10 @@ export interface Harness {
   knowledge: KnowledgeService;
   /** The Meilisearch process of this test file, when it has one. */
   meili: EmbeddedMeili | null;
+  /** Stops the search server, as an outage would (it is not restarted by itself). */
+  stopMeili(): Promise<void>;
+  /** Starts it again on the same data and port. */
+  startMeili(): Promise<void>;
   /** Delivers pending outbox messages (index updates) now, as the background worker would. */
   drainOutbox(): Promise<number>;
   /** A domain context acting as `actor`, on the harness clock. */
@@ -53,9 +57,11 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const limiter = new RateLimiter(database.db, clock.now);
   let meili: EmbeddedMeili | null = null;
   let meiliDir: string | null = null;
+  let meiliPort: number | undefined;
   if (options.knowledge && options.knowledge !== 'none') {
     meiliDir = mkdtempSync(join(tmpdir(), 'hotline-meili-'));
-    meili = await startEmbeddedMeili({ dir: meiliDir });
+    meili = await startEmbeddedMeili({ dir: meiliDir, supervise: false });
+    meiliPort = Number(new URL(meili.url).port);
   }
   const knowledge = new KnowledgeService({
     db: database.db,
@@ -91,6 +97,13 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     knowledge,
     meili,
     drainOutbox: () => worker.drain(),
+    async stopMeili() {
+      await meili?.stop();
+    },
+    async startMeili() {
+      if (!meiliDir) throw new Error('this harness has no search server');
+      meili = await startEmbeddedMeili({ dir: meiliDir, port: meiliPort, supervise: false });
+    },
     async ctx(actor) {
       return { db: database.db, actor, now: clock.now, rules: await rules.get() };
     },

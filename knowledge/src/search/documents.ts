@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { KnowledgeEntry } from '../entry.ts';
 import { termsOf } from '../text/grams.ts';
+import { pinyinTerms } from '../text/pinyin.ts';
 import type { Vocabulary } from '../text/vocabulary.ts';
 
 /** What the search index holds for one live entry. */
@@ -22,6 +23,8 @@ export interface KbDocument {
   canon: string[];
   /** Character bigrams of the canonical phrasings and keywords, space separated. */
   grams: string;
+  /** The same in toneless pinyin (shenfen fenzheng …), so homophone typos still find the entry. */
+  py: string;
   version: number;
   /** Fingerprint of everything above, for reconciliation with the database. */
   hash: string;
@@ -42,7 +45,11 @@ export function markdownToText(markdown: string): string {
 export function toDocument(entry: KnowledgeEntry, vocabulary: Vocabulary): KbDocument {
   const canon = [entry.question, ...entry.alternates].map((t) => vocabulary.canonicalize(t)).filter(Boolean);
   const grams = new Set<string>();
-  for (const text of [...canon, ...entry.keywords.map((k) => vocabulary.canonicalize(k))]) for (const t of termsOf(text)) grams.add(t);
+  const py = new Set<string>();
+  for (const text of [...canon, ...entry.keywords.map((k) => vocabulary.canonicalize(k))]) {
+    for (const t of termsOf(text)) grams.add(t);
+    for (const t of pinyinTerms(text)) py.add(t.replace('_', ''));
+  }
   const body = {
     id: entry.id,
     question: entry.question,
@@ -57,6 +64,7 @@ export function toDocument(entry: KnowledgeEntry, vocabulary: Vocabulary): KbDoc
     expires_day: entry.expiresOn ? dayNumber(entry.expiresOn) : 99991231,
     canon,
     grams: [...grams].join(' '),
+    py: [...py].join(' '),
     version: entry.version,
   };
   return { ...body, hash: createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 32) };

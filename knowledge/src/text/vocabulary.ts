@@ -6,6 +6,9 @@ export interface VocabularyData {
   stopWords: readonly string[];
 }
 
+/** Sentence particles that never carry a question's topic. */
+const PARTICLES = new Set(['吗', '呢', '吧', '啊', '呀', '哦', '嘛', '啦', '哈', '呐', '噢']);
+
 interface Match {
   length: number;
   replacement: string;
@@ -35,7 +38,12 @@ export class Vocabulary {
       if (!bucket.has(key) || replacement !== '') bucket.set(key, replacement);
       max = Math.max(max, [...key].length);
     };
-    for (const word of data.stopWords) add(word, '');
+    for (const word of data.stopWords) {
+      // A single character is dropped only if it cannot start or end a word
+      // of the question (a final 吗 or 呢); 请 in 申请 or 的 in 目的 must stay.
+      if ([...normalizeText(word)].length === 1 && !PARTICLES.has(normalizeText(word))) continue;
+      add(word, '');
+    }
     for (const group of data.synonymGroups) {
       const canonical = normalizeText(group[0] ?? '');
       if (!canonical) continue;

@@ -1,6 +1,6 @@
 import { type KbContent, kbEntries } from '@hotline/db';
 import { type EntryLine, parseEntryLines } from '@hotline/knowledge';
-import { and, eq, inArray, isNotNull, ne, notInArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, ne, notInArray } from 'drizzle-orm';
 import { resolveCategory } from '../catalog/catalog.ts';
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
@@ -77,7 +77,8 @@ export async function importEntries(ctx: DomainContext, text: string, options: {
       const stale = await tx
         .select()
         .from(kbEntries)
-        .where(and(isNotNull(kbEntries.live), ne(kbEntries.status, 'archived'), ids.length ? notInArray(kbEntries.id, ids) : undefined));
+        .where(and(isNotNull(kbEntries.live), ne(kbEntries.status, 'archived'), ids.length ? notInArray(kbEntries.id, ids) : undefined))
+        .orderBy(asc(kbEntries.id));
       for (const row of stale) {
         const version = row.version + 1;
         const [archived] = await tx
