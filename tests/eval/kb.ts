@@ -94,6 +94,11 @@ try {
   console.log(`* stock Meilisearch has no confidence; it was given the ranking-score cut-off best for this set (${bestThreshold.toFixed(2)}).`);
   console.log(`targets: top-1 ≥ 85%, top-3 ≥ 95%, unanswerable recognised ≥ 90%.  search time (sequential): ${oursMs.toFixed(1)} ms a query`);
 
+  // Stability: the same figures on the two halves of the set (odd and even lines).
+  const half = (parity: number) => figures(ours.filter((_, i) => i % 2 === parity));
+  const [h0, h1] = [half(0), half(1)];
+  console.log(`halves (odd / even lines): top-1 ${h0.top1} / ${h1.top1}, top-3 ${h0.top3} / ${h1.top3}, unanswerable ${h0.unanswerable} / ${h1.unanswerable}`);
+
   const styles = [...new Set(queries.map((q) => q.style))];
   console.log('');
   console.log('by style (ours):   style          n   top-1   top-3   not confident');

@@ -1,8 +1,6 @@
 import type { SearchResponse } from 'meilisearch';
-import { termsOf } from '../text/grams.ts';
 import { normalizeText } from '../text/normalize.ts';
-import { pinyinTerms } from '../text/pinyin.ts';
-import type { EntryFeatures, KnowledgeCorpus } from './corpus.ts';
+import { type EntryFeatures, type KnowledgeCorpus, type TermSets, termSetsOf } from './corpus.ts';
 import { dayNumber } from './documents.ts';
 import type { KbIndex } from './kb-index.ts';
 
@@ -23,8 +21,6 @@ export interface ScoredHit {
   unit: string | null;
   /** 0..1: how well the entry matches the question. */
   score: number;
-  /** The phrasing (question, alternate or keyword) that matched best. */
-  matched: string;
 }
 
 export interface SearchResult {
@@ -38,68 +34,52 @@ export interface SearchResult {
 /** Where the confidence line lies; tuned on the evaluation set (npm run eval:kb). */
 export const CONFIDENCE = {
   /** The best hit's score must reach this … */
-  minScore: 0.5,
+  minScore: 0.4,
   /** … and lead the next entry by this much, unless it scores at least `sure`. */
-  minLead: 0.03,
-  sure: 0.7,
+  minLead: 0.05,
+  sure: 0.5,
 } as const;
 
-/** How the score is made of its parts; tuned on the evaluation set. */
-export const WEIGHTS = { phrasing: 0.45, query: 0.45, meili: 0.1, pinyin: 0.9 } as const;
+/**
+ * How much each kind of term counts, and how much a term found only in an
+ * entry's answer counts; tuned on the evaluation set, where the results
+ * change little around these values (see the README).
+ */
+export const WEIGHTS = { chars: 0.55, words: 0.15, unigrams: 0.3, answer: 0.5, pinyin: 0.9 } as const;
 
-const CANDIDATES = 15;
+const CANDIDATES = 20;
 /** How many of the question's most telling terms are searched for … */
 const QUERY_TERMS = 8;
 /** … and how many of them on their own as well. */
-const SINGLE_TERMS = 5;
+const SINGLE_TERMS = 8;
 
-interface QueryTerms {
-  chars: Set<string>;
-  pinyin: Set<string>;
-}
-
-/** Σ idf of the terms of `part` found in `whole`, over Σ idf of `part`. */
-function covered(terms: Set<string>, idf: (t: string) => number, has: (t: string) => number): number {
+/** Σ idf of the question's terms the entry has (answer-only terms at a discount), over Σ idf of the question's terms. */
+function coverage(query: Set<string>, idf: (t: string) => number, credit: (t: string) => number): number {
   let num = 0;
   let den = 0;
-  for (const t of terms) {
+  for (const t of query) {
     const w = idf(t);
     den += w;
-    num += w * has(t);
+    num += w * credit(t);
   }
   return den === 0 ? 0 : num / den;
 }
 
 /**
- * How well an entry answers the question, from 0 to 1:
- * - phrasing: how much of its best-matching way of asking the question covers
- *   (so a long, chatty question still matches a short phrasing);
- * - query: how much of the question the entry explains, terms found only in
- *   its answer counting half (words the knowledge base has never seen, like
- *   婚假 for a question it cannot answer, pull this down);
- * - both also in pinyin, for homophone typos, slightly discounted;
- * - a little of Meilisearch's own ranking score.
+ * How well an entry answers the question, from 0 to 1: how much of the
+ * question — by character bigrams, words and single characters, each term
+ * weighted by how telling it is — the entry's ways of asking contain (its
+ * answer counting for less). Words the knowledge base has never seen, such
+ * as 婚假 in a question it cannot answer, pull the score down. The same in
+ * pinyin, slightly discounted, catches homophone typos (身份正, 公基金).
  */
-export function scoreEntry(corpus: KnowledgeCorpus, q: QueryTerms, f: EntryFeatures, meiliScore: number) {
-  const idf = (t: string) => corpus.idf(t);
-  const idfPy = (t: string) => corpus.idfPinyin(t);
-  let phrasing = 0;
-  let matched = f.phrasings[0]?.text ?? '';
-  for (const p of f.phrasings) {
-    const chars = covered(p.chars, idf, (t) => (q.chars.has(t) ? 1 : 0));
-    const pinyin = WEIGHTS.pinyin * covered(p.pinyin, idfPy, (t) => (q.pinyin.has(t) ? 1 : 0));
-    const value = Math.max(chars, pinyin);
-    if (value > phrasing) {
-      phrasing = value;
-      matched = p.text;
-    }
-  }
-  const query = Math.max(
-    covered(q.chars, idf, (t) => (f.chars.has(t) ? 1 : f.answerChars.has(t) ? 0.5 : 0)),
-    WEIGHTS.pinyin * covered(q.pinyin, idfPy, (t) => (f.pinyin.has(t) ? 1 : 0)),
-  );
-  const score = WEIGHTS.phrasing * phrasing + WEIGHTS.query * query + WEIGHTS.meili * meiliScore;
-  return { score: Math.min(1, score), matched, parts: { phrasing, query, meili: meiliScore } };
+export function scoreEntry(corpus: KnowledgeCorpus, q: TermSets, f: EntryFeatures): number {
+  const a = f.asked;
+  const chars = coverage(q.chars, (t) => corpus.idf('chars', t), (t) => (a.chars.has(t) ? 1 : f.answerChars.has(t) ? WEIGHTS.answer : 0));
+  const words = coverage(q.words, (t) => corpus.idf('words', t), (t) => (a.words.has(t) ? 1 : f.answerWords.has(t) ? WEIGHTS.answer : 0));
+  const unigrams = coverage(q.unigrams, (t) => corpus.idf('unigrams', t), (t) => (a.unigrams.has(t) ? 1 : 0));
+  const pinyin = coverage(q.pinyin, (t) => corpus.idf('pinyin', t), (t) => (a.pinyin.has(t) ? 1 : 0));
+  return Math.max(WEIGHTS.chars * chars + WEIGHTS.words * words + WEIGHTS.unigrams * unigrams, WEIGHTS.pinyin * pinyin);
 }
 
 /** The question's most telling terms that the knowledge base knows, rarest first. */
@@ -119,12 +99,11 @@ function tellingTerms(terms: Set<string>, knows: (t: string) => boolean, idf: (t
  */
 export async function searchKnowledge(index: KbIndex, corpus: KnowledgeCorpus, question: string, options: SearchOptions): Promise<SearchResult> {
   const canonical = corpus.vocabulary.canonicalize(question);
-  const text = canonical || normalizeText(question);
-  if (!text) return { hits: [], confident: false, canonical };
-
-  const q: QueryTerms = { chars: new Set(termsOf(text)), pinyin: new Set(pinyinTerms(text)) };
-  const charTerms = tellingTerms(q.chars, (t) => corpus.knows(t), (t) => corpus.idf(t));
-  const pinyinQuery = tellingTerms(q.pinyin, (t) => corpus.knowsPinyin(t), (t) => corpus.idfPinyin(t)).map((t) => t.replace('_', ''));
+  if (!canonical && !normalizeText(question)) return { hits: [], confident: false, canonical };
+  // A question made only of fillers (请问一下) is compared as typed.
+  const q: TermSets = termSetsOf(corpus.vocabulary, [canonical ? question : normalizeText(question)]);
+  const charTerms = tellingTerms(q.chars, (t) => corpus.knows(t), (t) => corpus.idf('chars', t));
+  const pinyinQuery = tellingTerms(q.pinyin, (t) => corpus.knowsPinyin(t), (t) => corpus.idf('pinyin', t)).map((t) => t.replace('_', ''));
 
   const today = dayNumber(options.today);
   const filters = [`effective_day <= ${today}`, `expires_day > ${today}`];
@@ -139,7 +118,6 @@ export async function searchKnowledge(index: KbIndex, corpus: KnowledgeCorpus, q
     indexUid: index.uid,
     filter: filters.join(' AND '),
     limit: CANDIDATES,
-    showRankingScore: true,
     attributesToRetrieve: ['id'],
     locales: ['cmn'],
   } as const;
@@ -164,21 +142,18 @@ export async function searchKnowledge(index: KbIndex, corpus: KnowledgeCorpus, q
     throw error;
   }
 
-  const candidates = new Map<string, { features: EntryFeatures; meili: number }>();
+  const candidates = new Map<string, EntryFeatures>();
   for (const result of results) {
     for (const hit of result.hits) {
       // An id the snapshot lacks was published or withdrawn a moment ago on
       // another instance; it is answered from once this instance reloads.
       const features = corpus.features(hit.id);
-      if (!features) continue;
-      const meili = (hit as { _rankingScore?: number })._rankingScore ?? 0;
-      const seen = candidates.get(hit.id);
-      if (!seen || seen.meili < meili) candidates.set(hit.id, { features, meili });
+      if (features) candidates.set(hit.id, features);
     }
   }
 
-  const scored: ScoredHit[] = [...candidates.values()].map(({ features, meili }) => {
-    const { score, matched } = scoreEntry(corpus, q, features, meili);
+  const scored: ScoredHit[] = [...candidates.values()].map((features) => {
+    const score = scoreEntry(corpus, q, features);
     const entry = features.entry;
     return {
       id: entry.id,
@@ -188,7 +163,6 @@ export async function searchKnowledge(index: KbIndex, corpus: KnowledgeCorpus, q
       subcategory: entry.subcategoryCode,
       unit: entry.unitId,
       score: Math.round(score * 1000) / 1000,
-      matched,
     };
   });
   scored.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));

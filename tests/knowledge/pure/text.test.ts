@@ -33,7 +33,17 @@ describe('Vocabulary', () => {
   });
 
   it('lets a synonym group win over the same word listed as a stop word', () => {
-    expect(vocabulary.canonicalize('咋办')).toBe('怎么办');
+    // 怎么 is both a stop word and the canonical word of 咋: it stays.
+    expect(vocabulary.canonicalize('怎么')).toBe('怎么');
+    expect(vocabulary.canonicalize('咋')).toBe('怎么');
+  });
+
+  it('works on words, so a filler or synonym inside a longer word is left alone', () => {
+    const v = new Vocabulary({ synonymGroups: [['节假日', '假期']], stopWords: ['怎么办'] });
+    expect(v.canonicalize('怎么办理居住证')).toBe('怎么办理居住证');
+    expect(v.canonicalize('居住证怎么办')).toBe('居住证');
+    expect(v.canonicalize('产假期间津贴')).toBe('产假期间津贴');
+    expect(v.canonicalize('假期值班')).toBe('节假日值班');
   });
 
   it('gives Meilisearch the groups as multi-way synonyms', () => {
