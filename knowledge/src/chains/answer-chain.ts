@@ -3,7 +3,7 @@ import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { RunnableLambda, RunnableSequence } from '@langchain/core/runnables';
 import type { EmergencyNumber } from '@hotline/db/enums';
 import type { ScoredHit, SearchResult } from '../search/kb-search.ts';
-import { detectEmergency, EMERGENCY_ADVICE, type IntakeRule } from './intake-rules.ts';
+import { detectEmergency, EMERGENCY_ADVICE, type PreparedRule } from './intake-rules.ts';
 import { replyText } from './llm.ts';
 
 export interface AnswerInput {
@@ -28,7 +28,7 @@ export interface Answer {
 }
 
 export interface AnswerDeps {
-  rules: readonly IntakeRule[];
+  rules: readonly PreparedRule[];
   search: (question: string) => Promise<SearchResult>;
   llm?: BaseChatModel | undefined;
 }

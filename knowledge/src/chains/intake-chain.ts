@@ -4,7 +4,8 @@ import { RunnableLambda, RunnableSequence } from '@langchain/core/runnables';
 import { EMERGENCY_NUMBERS, type EmergencyNumber, REQUEST_TYPES, type RequestType } from '@hotline/db/enums';
 import { z } from 'zod';
 import { normalizeText } from '../text/normalize.ts';
-import { detectEmergency, EMERGENCY_ADVICE, type IntakeRule, ruleMatches } from './intake-rules.ts';
+import type { Vocabulary } from '../text/vocabulary.ts';
+import { detectEmergency, EMERGENCY_ADVICE, type PreparedRule, ruleMatches, ruleText } from './intake-rules.ts';
 import { extractJson, replyText } from './llm.ts';
 
 export interface IntakeCatalog {
@@ -35,15 +36,36 @@ export interface IntakeDraft {
 }
 
 export interface IntakeDeps {
-  rules: readonly IntakeRule[];
+  rules: readonly PreparedRule[];
   catalog: IntakeCatalog;
-  /** Category evidence from the knowledge base; absent or failing search is no evidence. */
-  knowledge?: (text: string) => Promise<KnowledgeEvidence | null>;
+  /** The editors' synonyms: rules also read the text with synonyms made canonical. */
+  vocabulary?: Vocabulary;
+  /** Category evidence from the knowledge base, best first; absent or failing search is no evidence. */
+  knowledge?: (text: string) => Promise<KnowledgeEvidence[]>;
   llm?: BaseChatModel | undefined;
 }
 
+/** How much the knowledge base's closest entries count for the category, by rank; tuned on npm run eval:intake. */
+export const KB_EVIDENCE = { minScore: 0.1, weights: [10, 5, 2.5] } as const;
+
 const QUESTION_CUES = ['请问', '怎么', '如何', '哪里', '哪儿', '多少', '能不能', '可不可以', '是否', '吗', '需要什么', '什么时候', '多久', '咨询'];
 const FILLERS = /^(你好|您好|请问|麻烦|打扰一下|我想问一下|我想问|我要反映|我想反映|反映一下|反映|投诉|举报)[，,。！!：:\s]*/;
+
+const ADDRESS =
+  /[\p{Script=Han}\d]{2,12}?(?:路|街|大道|巷|胡同|弄)(?:\d+(?:号|弄))?(?:[\p{Script=Han}\d]{0,8}?(?:小区|花园|苑|大厦|公寓|广场|市场|村|号楼|栋|幢|单元))?|[\p{Script=Han}]{2,10}(?:小区|花园|家园|苑|大厦|公寓|广场|新村)(?:\d+(?:号楼|栋|幢))?/u;
+
+/**
+ * The text without the configured district and street names, for judging
+ * what the matter is about: 和平街道 says nothing about the problem.
+ */
+export function withoutPlaces(catalog: IntakeCatalog, text: string): string {
+  let rest = text;
+  for (const district of catalog.districts) {
+    for (const street of district.streets) rest = rest.replaceAll(street.name, ' ');
+    rest = rest.replaceAll(district.name, ' ');
+  }
+  return rest;
+}
 
 /** District, street and address mentions, matched against the configured districts and streets. */
 export function findLocation(catalog: IntakeCatalog, text: string): IntakeDraft['location'] {
@@ -59,9 +81,7 @@ export function findLocation(catalog: IntakeCatalog, text: string): IntakeDraft[
       }
     }
   }
-  const address = text.match(
-    /[\p{Script=Han}\d]{2,12}?(?:路|街|大道|巷|胡同|弄)(?:\d+(?:号|弄))?(?:[\p{Script=Han}\d]{0,8}?(?:小区|花园|苑|大厦|公寓|广场|市场|村|号楼|栋|幢|单元))?|[\p{Script=Han}]{2,10}(?:小区|花园|家园|苑|大厦|公寓|广场|新村)(?:\d+(?:号楼|栋|幢))?/u,
-  );
+  const address = text.match(ADDRESS);
   if (address) location.address = address[0].replace(/^(我家|我们|我在|住在|家住|位于|在)/, '');
   return location;
 }
@@ -76,7 +96,11 @@ export function shortTitle(text: string): string {
 /** The rule-based draft: editor-tuned keyword rules plus knowledge-base evidence for the category. */
 async function draftByRules(deps: IntakeDeps, text: string): Promise<IntakeDraft> {
   const normalized = normalizeText(text);
-  const matched = deps.rules.filter((r) => ruleMatches(r, normalized));
+  // Emergencies are read from the whole text; the topic from the text without place names.
+  const whole = ruleText(text, deps.vocabulary ? [deps.vocabulary.canonicalize(text)] : []);
+  const topic = withoutPlaces(deps.catalog, text);
+  const topicText = ruleText(topic, deps.vocabulary ? [deps.vocabulary.canonicalize(topic)] : []);
+  const matched = deps.rules.filter((r) => r.kind !== 'emergency' && ruleMatches(r, topicText));
   const parentOf = new Map(deps.catalog.categories.map((c) => [c.code, c.parentCode]));
 
   // Category: weights per second-level code, summed per first level.
@@ -91,8 +115,11 @@ async function draftByRules(deps: IntakeDeps, text: string): Promise<IntakeDraft
     evidence.category.push(why);
   };
   for (const r of matched.filter((r) => r.kind === 'category')) addCategory(r.target, r.weight, r.id);
-  const kb = deps.knowledge ? await deps.knowledge(text).catch(() => null) : null;
-  if (kb && kb.score >= 0.35) addCategory(kb.subcategoryCode ?? kb.categoryCode, 4 * kb.score, `kb:${kb.entryId}`);
+  // The knowledge base's closest entries vote for their categories, the closest most.
+  const kb = deps.knowledge ? await deps.knowledge(topic).catch(() => []) : [];
+  kb.slice(0, 3).forEach((hit, rank) => {
+    if (hit.score >= KB_EVIDENCE.minScore) addCategory(hit.subcategoryCode ?? hit.categoryCode, KB_EVIDENCE.weights[rank]! * hit.score, `kb:${hit.entryId}`);
+  });
   const bestFirst = [...coarse.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
   const bestFine = bestFirst
     ? ([...fine.entries()].filter(([code]) => parentOf.get(code) === bestFirst).sort((a, b) => b[1] - a[1])[0]?.[0] ?? bestFirst)
@@ -107,7 +134,7 @@ async function draftByRules(deps: IntakeDeps, text: string): Promise<IntakeDraft
   let type = [...typeScores.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] as RequestType | undefined;
   if (!type) type = QUESTION_CUES.some((q) => normalized.includes(q)) || /[?？]/.test(text) ? 'consultation' : 'complaint';
 
-  const emergency = detectEmergency(deps.rules, text);
+  const emergency = detectEmergency(deps.rules, whole);
   if (emergency) evidence.emergency.push(...emergency.ruleIds);
   const urgentRules = matched.filter((r) => r.kind === 'urgency');
   evidence.urgency.push(...urgentRules.map((r) => r.id));

@@ -1,5 +1,6 @@
 import type { EmergencyNumber, IntakeRuleKind } from '@hotline/db/enums';
 import { normalizeText } from '../text/normalize.ts';
+import { pinyinSyllables } from '../text/pinyin.ts';
 
 export interface IntakeRule {
   id: string;
@@ -11,21 +12,86 @@ export interface IntakeRule {
   weight: number;
 }
 
-/**
- * An editor-tuned rule matches when the normalised text contains one of
- * `any` (when given), every one of `all`, and none of `none`.
- */
-export function ruleMatches(rule: IntakeRule, normalized: string): boolean {
-  if (rule.any.length === 0 && rule.all.length === 0) return false;
-  if (rule.any.length > 0 && !rule.any.some((w) => normalized.includes(w))) return false;
-  if (!rule.all.every((w) => normalized.includes(w))) return false;
-  return !rule.none.some((w) => normalized.includes(w));
+/** A citizen's text as rules read it: normalised, and in pinyin for homophone typos. */
+export interface RuleText {
+  normalized: string;
+  chars: string[];
+  /** Toneless syllable of each character. */
+  syllables: string[];
+  /** Other readings to match too (e.g. with synonyms made canonical). */
+  variants: string[];
 }
 
-/** Rules with their words normalised the way texts are, so 著火 and 着火, Ｗｉｆｉ and wifi meet. */
-export function prepareRules(rules: readonly IntakeRule[]): IntakeRule[] {
+export function ruleText(raw: string, variants: string[] = []): RuleText {
+  const normalized = normalizeText(raw);
+  return { normalized, chars: [...normalized], syllables: pinyinSyllables(normalized), variants: variants.filter((v) => v && v !== normalized) };
+}
+
+/** A rule word, with the syllables to match it by sound (着火 ≈ 找火). */
+interface PreparedWord {
+  text: string;
+  chars: string[];
+  syllables: string[] | null;
+}
+
+/**
+ * A homophone typo changes a character or two, not the whole word: the
+ * text must say the word's syllables and share at least half its characters
+ * (找火 for 着火, 燃汽泄露 for 燃气泄漏), so 业主 never passes for 噎住.
+ */
+function soundsLike(word: PreparedWord, text: RuleText): boolean {
+  const syllables = word.syllables;
+  if (!syllables) return false;
+  const n = syllables.length;
+  for (let i = 0; i + n <= text.syllables.length; i++) {
+    let same = 0;
+    let k = 0;
+    for (; k < n; k++) {
+      if (text.syllables[i + k] !== syllables[k]) break;
+      if (text.chars[i + k] === word.chars[k]) same++;
+    }
+    if (k === n && same * 2 >= n) return true;
+  }
+  return false;
+}
+
+export interface PreparedRule extends IntakeRule {
+  anyWords: PreparedWord[];
+  allWords: PreparedWord[];
+}
+
+function found(word: PreparedWord, text: RuleText): boolean {
+  return text.normalized.includes(word.text) || text.variants.some((v) => v.includes(word.text)) || soundsLike(word, text);
+}
+
+/**
+ * An editor-tuned rule matches when the text contains one of `any` (when
+ * given), every one of `all`, and none of `none`. `any` and `all` words of
+ * three or more characters also match by sound, so pinyin-input typos
+ * (燃汽泄露 for 燃气泄漏) still count; `none` words only by their characters.
+ */
+export function ruleMatches(rule: PreparedRule, text: RuleText): boolean {
+  if (rule.anyWords.length === 0 && rule.allWords.length === 0) return false;
+  if (rule.anyWords.length > 0 && !rule.anyWords.some((w) => found(w, text))) return false;
+  if (!rule.allWords.every((w) => found(w, text))) return false;
+  return !rule.none.some((w) => text.normalized.includes(w) || text.variants.some((v) => v.includes(w)));
+}
+
+/** Rules with their words normalised the way texts are (著火 and 着火, Ｗｉｆｉ and wifi meet) and in pinyin. */
+export function prepareRules(rules: readonly IntakeRule[]): PreparedRule[] {
   const norm = (words: string[]) => words.map((w) => normalizeText(w)).filter(Boolean);
-  return rules.map((r) => ({ ...r, any: norm(r.any), all: norm(r.all), none: norm(r.none) }));
+  const withPinyin = (words: string[]): PreparedWord[] =>
+    words.map((text) => ({
+      text,
+      chars: [...text],
+      // Two-character words have too many homophones (到地 and 倒地) to match by sound.
+      syllables: [...text].length >= 3 && /^\p{Script=Han}+$/u.test(text) ? pinyinSyllables(text) : null,
+    }));
+  return rules.map((r) => {
+    const any = norm(r.any);
+    const all = norm(r.all);
+    return { ...r, any, all, none: norm(r.none), anyWords: withPinyin(any), allWords: withPinyin(all) };
+  });
 }
 
 export interface EmergencyFinding {
@@ -41,9 +107,9 @@ const PRIORITY: Record<EmergencyNumber, number> = { '119': 3, '120': 2, '110': 1
  * When several apply, the strongest evidence decides; on a tie fire and
  * rescue comes first, then the ambulance, then the police.
  */
-export function detectEmergency(rules: readonly IntakeRule[], text: string): EmergencyFinding | null {
-  const normalized = normalizeText(text);
-  const hits = rules.filter((r) => r.kind === 'emergency' && ruleMatches(r, normalized));
+export function detectEmergency(rules: readonly PreparedRule[], text: string | RuleText): EmergencyFinding | null {
+  const read = typeof text === 'string' ? ruleText(text) : text;
+  const hits = rules.filter((r) => r.kind === 'emergency' && ruleMatches(r, read));
   if (hits.length === 0) return null;
   const score = new Map<EmergencyNumber, number>();
   for (const r of hits) {

@@ -1,4 +1,4 @@
-import { maskPersonalData, normalizeText, parseEntryLines, formatEntryLine, termsOf, Vocabulary, prepareRules, ruleMatches, detectEmergency, checkRephrasing } from '@hotline/knowledge';
+import { maskPersonalData, normalizeText, parseEntryLines, formatEntryLine, termsOf, Vocabulary, prepareRules, ruleMatches, ruleText, detectEmergency, checkRephrasing } from '@hotline/knowledge';
 import { describe, expect, it } from 'vitest';
 
 describe('normalizeText', () => {
@@ -91,10 +91,16 @@ describe('intake rules', () => {
   ]);
 
   it('matches any/all/none after normalising (著火 is 着火)', () => {
-    expect(ruleMatches(rules[0]!, normalizeText('厨房著火了'))).toBe(true);
-    expect(ruleMatches(rules[0]!, normalizeText('上个月楼道着火'))).toBe(false);
-    expect(ruleMatches(rules[1]!, normalizeText('我被困在电梯里了'))).toBe(true);
-    expect(ruleMatches(rules[1]!, normalizeText('电梯老是坏'))).toBe(false);
+    expect(ruleMatches(rules[0]!, ruleText('厨房著火了'))).toBe(true);
+    expect(ruleMatches(rules[0]!, ruleText('上个月楼道着火'))).toBe(false);
+    expect(ruleMatches(rules[1]!, ruleText('我被困在电梯里了'))).toBe(true);
+    expect(ruleMatches(rules[1]!, ruleText('电梯老是坏'))).toBe(false);
+  });
+
+  it('also matches by sound, for pinyin-input typos, but never cancels by sound', () => {
+    expect(ruleMatches(rules[0]!, ruleText('找火了快来'))).toBe(true);
+    expect(ruleMatches(rules[0]!, ruleText('照火'))).toBe(true);
+    expect(ruleMatches(rules[0]!, ruleText('着急'))).toBe(false);
   });
 
   it('points to the number whose evidence is strongest', () => {

@@ -45,15 +45,15 @@ export function intakeCatalog(ctx: DomainContext): IntakeCatalog {
 
 /** The intake chain: a draft ticket from free text, emergencies flagged first. */
 export async function draftTicket(ctx: DomainContext, kb: KnowledgeService, input: { text: string; channel: string }): Promise<IntakeDraft> {
-  const { rules } = await kb.snapshot();
+  const { rules, vocabulary } = await kb.snapshot();
   const chain = createIntakeChain({
     rules,
+    vocabulary,
     catalog: intakeCatalog(ctx),
     llm: kb.llm,
     knowledge: async (text) => {
-      const result = await kb.search(text, { limit: 1, now: ctx.now() });
-      const top = result.hits[0];
-      return top ? { entryId: top.id, categoryCode: top.category, subcategoryCode: top.subcategory, score: top.score } : null;
+      const result = await kb.search(text, { limit: 3, now: ctx.now() });
+      return result.hits.map((h) => ({ entryId: h.id, categoryCode: h.category, subcategoryCode: h.subcategory, score: h.score }));
     },
   });
   return chain.invoke(input.text);

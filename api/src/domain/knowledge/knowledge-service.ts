@@ -1,10 +1,10 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { type Db, kbIntakeRules, kbStopWords, kbSynonymGroups } from '@hotline/db';
 import {
-  type IntakeRule,
   KbIndex,
   KnowledgeCorpus,
   type MeiliConnection,
+  type PreparedRule,
   prepareRules,
   searchKnowledge,
   type SearchResult,
@@ -20,7 +20,7 @@ import { liveEntries } from './internal.ts';
 export interface KnowledgeSnapshot {
   vocabulary: Vocabulary;
   corpus: KnowledgeCorpus;
-  rules: IntakeRule[];
+  rules: PreparedRule[];
 }
 
 export async function loadVocabulary(db: Db): Promise<Vocabulary> {
