@@ -45,6 +45,10 @@ export interface IntakeDeps {
   llm?: BaseChatModel | undefined;
 }
 
+/** The first-level category (DESIGN.md's codes) an emergency belongs to, unless stronger evidence says otherwise. */
+const EMERGENCY_CATEGORY: Record<EmergencyNumber, string> = { '110': 'public_safety', '119': 'public_safety', '120': 'health' };
+const EMERGENCY_CATEGORY_WEIGHT = 6;
+
 /** How much the knowledge base's closest entries count for the category, by rank; tuned on npm run eval:intake. */
 export const KB_EVIDENCE = { minScore: 0.1, weights: [10, 5, 2.5] } as const;
 
@@ -120,6 +124,9 @@ async function draftByRules(deps: IntakeDeps, text: string): Promise<IntakeDraft
   kb.slice(0, 3).forEach((hit, rank) => {
     if (hit.score >= KB_EVIDENCE.minScore) addCategory(hit.subcategoryCode ?? hit.categoryCode, KB_EVIDENCE.weights[rank]! * hit.score, `kb:${hit.entryId}`);
   });
+  // An emergency is itself evidence of what the matter is about.
+  const emergency = detectEmergency(deps.rules, whole);
+  if (emergency) addCategory(EMERGENCY_CATEGORY[emergency.number], EMERGENCY_CATEGORY_WEIGHT, `emergency:${emergency.number}`);
   const bestFirst = [...coarse.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
   const bestFine = bestFirst
     ? ([...fine.entries()].filter(([code]) => parentOf.get(code) === bestFirst).sort((a, b) => b[1] - a[1])[0]?.[0] ?? bestFirst)
@@ -134,7 +141,6 @@ async function draftByRules(deps: IntakeDeps, text: string): Promise<IntakeDraft
   let type = [...typeScores.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] as RequestType | undefined;
   if (!type) type = QUESTION_CUES.some((q) => normalized.includes(q)) || /[?？]/.test(text) ? 'consultation' : 'complaint';
 
-  const emergency = detectEmergency(deps.rules, whole);
   if (emergency) evidence.emergency.push(...emergency.ruleIds);
   const urgentRules = matched.filter((r) => r.kind === 'urgency');
   evidence.urgency.push(...urgentRules.map((r) => r.id));

@@ -83,9 +83,17 @@ export class KnowledgeCorpus {
     return this.#features.values();
   }
 
+  readonly #idf: Record<Kind, Map<string, number>> = { chars: new Map(), words: new Map(), unigrams: new Map(), pinyin: new Map() };
+
   /** Inverse document frequency among the entries' ways of asking; a term none uses weighs most. */
   idf(kind: Kind, term: string): number {
-    return Math.log((this.size + 1) / ((this.#df[kind].get(term) ?? 0) + 0.5));
+    let value = this.#idf[kind].get(term);
+    if (value === undefined) {
+      value = Math.log((this.size + 1) / ((this.#df[kind].get(term) ?? 0) + 0.5));
+      // Bounded: questions bring endless unseen terms.
+      if (this.#idf[kind].size < 200_000) this.#idf[kind].set(term, value);
+    }
+    return value;
   }
 
   /** Whether any entry is asked for, or answered, with this character bigram. */

@@ -25,6 +25,9 @@ export interface KbDocument {
   grams: string;
   /** The same in toneless pinyin (shenfen fenzheng …), so homophone typos still find the entry. */
   py: string;
+  /** The bigrams again as lists, for retrieving by filter. */
+  gram_terms: string[];
+  py_terms: string[];
   version: number;
   /** Fingerprint of everything above, for reconciliation with the database. */
   hash: string;
@@ -65,6 +68,8 @@ export function toDocument(entry: KnowledgeEntry, vocabulary: Vocabulary): KbDoc
     canon,
     grams: [...grams].join(' '),
     py: [...py].join(' '),
+    gram_terms: [...grams],
+    py_terms: [...py],
     version: entry.version,
   };
   return { ...body, hash: createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 32) };

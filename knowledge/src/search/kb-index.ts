@@ -16,7 +16,7 @@ export function indexSettings(vocabulary: Vocabulary): Settings {
   return {
     searchableAttributes: ['question', 'alternates', 'canon', 'keywords', 'grams', 'py', 'answer_text'],
     displayedAttributes: ['id', 'question', 'alternates', 'keywords', 'answer', 'category', 'subcategory', 'unit', 'canon', 'version', 'hash'],
-    filterableAttributes: ['category', 'subcategory', 'effective_day', 'expires_day'],
+    filterableAttributes: ['category', 'subcategory', 'effective_day', 'expires_day', 'gram_terms', 'py_terms'],
     localizedAttributes: [{ attributePatterns: ['*'], locales: ['cmn'] }],
     // Synonyms are applied by our canonicalisation, to the indexed phrasings
     // and to every question alike. Meilisearch's own query-time expansion of

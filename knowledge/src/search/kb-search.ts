@@ -49,20 +49,43 @@ export const WEIGHTS = { chars: 0.55, words: 0.15, unigrams: 0.3, answer: 0.5, p
 
 const CANDIDATES = 20;
 /** How many of the question's most telling terms are searched for … */
-const QUERY_TERMS = 8;
-/** … and how many of them on their own as well. */
-const SINGLE_TERMS = 8;
+const QUERY_TERMS = 10;
+/** How many entries the filter query may bring at most. */
+const POOL = 300;
 
-/** Σ idf of the question's terms the entry has (answer-only terms at a discount), over Σ idf of the question's terms. */
-function coverage(query: Set<string>, idf: (t: string) => number, credit: (t: string) => number): number {
+/** A question's terms of one kind with their weights, computed once per search. */
+interface Weighted {
+  terms: string[];
+  weights: number[];
+  total: number;
+}
+
+export interface QueryWeights {
+  chars: Weighted;
+  words: Weighted;
+  unigrams: Weighted;
+  pinyin: Weighted;
+}
+
+export function weigh(corpus: KnowledgeCorpus, q: TermSets): QueryWeights {
+  const one = (kind: keyof TermSets): Weighted => {
+    const terms = [...q[kind]];
+    const weights = terms.map((t) => corpus.idf(kind, t));
+    return { terms, weights, total: weights.reduce((a, b) => a + b, 0) };
+  };
+  return { chars: one('chars'), words: one('words'), unigrams: one('unigrams'), pinyin: one('pinyin') };
+}
+
+/** Σ weight of the question's terms the entry has (answer-only terms at a discount), over Σ weight of all. */
+function coverage(q: Weighted, asked: Set<string>, answer: Set<string> | null): number {
+  if (q.total === 0) return 0;
   let num = 0;
-  let den = 0;
-  for (const t of query) {
-    const w = idf(t);
-    den += w;
-    num += w * credit(t);
+  for (let i = 0; i < q.terms.length; i++) {
+    const t = q.terms[i]!;
+    if (asked.has(t)) num += q.weights[i]!;
+    else if (answer?.has(t)) num += q.weights[i]! * WEIGHTS.answer;
   }
-  return den === 0 ? 0 : num / den;
+  return num / q.total;
 }
 
 /**
@@ -73,13 +96,13 @@ function coverage(query: Set<string>, idf: (t: string) => number, credit: (t: st
  * as 婚假 in a question it cannot answer, pull the score down. The same in
  * pinyin, slightly discounted, catches homophone typos (身份正, 公基金).
  */
-export function scoreEntry(corpus: KnowledgeCorpus, q: TermSets, f: EntryFeatures): number {
+export function scoreEntry(q: QueryWeights, f: EntryFeatures): number {
   const a = f.asked;
-  const chars = coverage(q.chars, (t) => corpus.idf('chars', t), (t) => (a.chars.has(t) ? 1 : f.answerChars.has(t) ? WEIGHTS.answer : 0));
-  const words = coverage(q.words, (t) => corpus.idf('words', t), (t) => (a.words.has(t) ? 1 : f.answerWords.has(t) ? WEIGHTS.answer : 0));
-  const unigrams = coverage(q.unigrams, (t) => corpus.idf('unigrams', t), (t) => (a.unigrams.has(t) ? 1 : 0));
-  const pinyin = coverage(q.pinyin, (t) => corpus.idf('pinyin', t), (t) => (a.pinyin.has(t) ? 1 : 0));
-  return Math.max(WEIGHTS.chars * chars + WEIGHTS.words * words + WEIGHTS.unigrams * unigrams, WEIGHTS.pinyin * pinyin);
+  const text =
+    WEIGHTS.chars * coverage(q.chars, a.chars, f.answerChars) +
+    WEIGHTS.words * coverage(q.words, a.words, f.answerWords) +
+    WEIGHTS.unigrams * coverage(q.unigrams, a.unigrams, null);
+  return Math.max(text, WEIGHTS.pinyin * coverage(q.pinyin, a.pinyin, null));
 }
 
 /** The question's most telling terms that the knowledge base knows, rarest first. */
@@ -97,9 +120,10 @@ function tellingTerms(terms: Set<string>, knows: (t: string) => boolean, idf: (t
  * candidates are scored with the corpus statistics and a confidence
  * decision is taken.
  */
-export async function searchKnowledge(index: KbIndex, corpus: KnowledgeCorpus, question: string, options: SearchOptions): Promise<SearchResult> {
+/** The Meilisearch requests that retrieve candidates for a question (one multi-search). */
+export function retrievalQueries(indexUid: string, corpus: KnowledgeCorpus, question: string, options: Omit<SearchOptions, 'limit'>) {
   const canonical = corpus.vocabulary.canonicalize(question);
-  if (!canonical && !normalizeText(question)) return { hits: [], confident: false, canonical };
+  if (!canonical && !normalizeText(question)) return { canonical, q: null, queries: [] };
   // A question made only of fillers (请问一下) is compared as typed.
   const q: TermSets = termSetsOf(corpus.vocabulary, [canonical ? question : normalizeText(question)]);
   const charTerms = tellingTerms(q.chars, (t) => corpus.knows(t), (t) => corpus.idf('chars', t));
@@ -111,28 +135,38 @@ export async function searchKnowledge(index: KbIndex, corpus: KnowledgeCorpus, q
     const escaped = options.category.replace(/["\\]/g, '');
     filters.push(`(category = "${escaped}" OR subcategory = "${escaped}")`);
   }
-  // The query's language is fixed: detection mistakes short Chinese queries for Japanese and tokenizes them differently.
   // Only ids come back: building whole documents costs Meilisearch far more
   // than finding them, and the entries' content is in the corpus snapshot.
   const common = {
-    indexUid: index.uid,
+    indexUid,
     filter: filters.join(' AND '),
     limit: CANDIDATES,
     attributesToRetrieve: ['id'],
+    // The query's language is fixed: detection mistakes short Chinese queries for Japanese and tokenizes them differently.
     locales: ['cmn'],
   } as const;
-  // The telling terms, rarest first, with the `last` strategy: entries with
-  // all of them first, then the least telling ones are dropped. Because that
-  // never drops the rarest term, and one rare but off-topic word (打工 in
-  // 刚来示范市打工居住证咋办) would hide every entry without it, the most
-  // telling terms are also looked up one by one. All in one request.
+  // Two queries in one request. The telling terms, rarest first, as a
+  // full-text search with the `last` strategy: entries with all of them
+  // first, then the least telling ones are dropped. That never drops the
+  // rarest term, and one rare but off-topic word (打工 in 刚来示范市打工居住证
+  // 咋办) would hide every entry without it; so a second query takes every
+  // entry that has any of the telling terms, by filter (cheap: no ranking).
+  const quote = (t: string) => JSON.stringify(t);
+  const any = [
+    ...(charTerms.length ? [`gram_terms IN [${charTerms.map(quote).join(', ')}]`] : []),
+    ...(pinyinQuery.length ? [`py_terms IN [${pinyinQuery.map(quote).join(', ')}]`] : []),
+  ];
   const queries = [
     ...(charTerms.length ? [{ ...common, q: charTerms.join(' '), matchingStrategy: 'last', attributesToSearchOn: ['grams'] }] : []),
-    ...(pinyinQuery.length ? [{ ...common, q: pinyinQuery.join(' '), matchingStrategy: 'last', attributesToSearchOn: ['py'] }] : []),
-    ...charTerms.slice(0, SINGLE_TERMS).map((term) => ({ ...common, q: term, attributesToSearchOn: ['grams'] })),
-    ...pinyinQuery.slice(0, SINGLE_TERMS).map((term) => ({ ...common, q: term, attributesToSearchOn: ['py'] })),
+    ...(any.length ? [{ ...common, q: '', limit: POOL, filter: `${common.filter} AND (${any.join(' OR ')})` }] : []),
   ];
-  if (queries.length === 0) return { hits: [], confident: false, canonical };
+  return { canonical, q, queries };
+}
+
+export async function searchKnowledge(index: KbIndex, corpus: KnowledgeCorpus, question: string, options: SearchOptions): Promise<SearchResult> {
+  const { canonical, q, queries } = retrievalQueries(index.uid, corpus, question, options);
+  if (!q || queries.length === 0) return { hits: [], confident: false, canonical };
+  const weights = weigh(corpus, q);
   let results: SearchResponse<{ id: string }>[];
   try {
     ({ results } = (await index.client.multiSearch({ queries } as never)) as { results: SearchResponse<{ id: string }>[] });
@@ -153,7 +187,7 @@ export async function searchKnowledge(index: KbIndex, corpus: KnowledgeCorpus, q
   }
 
   const scored: ScoredHit[] = [...candidates.values()].map((features) => {
-    const score = scoreEntry(corpus, q, features);
+    const score = scoreEntry(weights, features);
     const entry = features.entry;
     return {
       id: entry.id,

@@ -1,20 +1,27 @@
 import { pinyin } from 'pinyin-pro';
 
 const HAN = /\p{Script=Han}/u;
+const cache = new Map<string, string>();
+
+/** The toneless syllable of one character (its most common reading), remembered. */
+function syllable(ch: string): string {
+  let value = cache.get(ch);
+  if (value === undefined) {
+    value = HAN.test(ch) ? pinyin(ch, { toneType: 'none' }) : ch;
+    cache.set(ch, value);
+  }
+  return value;
+}
 
 /**
  * Toneless pinyin of each character (others unchanged), so that the
  * homophone typos of pinyin input methods (身份正 for 身份证, 公基金 for
- * 公积金, 路等 for 路灯) read the same as the intended words.
+ * 公积金, 路等 for 路灯) read the same as the intended words. Character by
+ * character, without context: a polyphone always reads the same, which is
+ * what matching needs (both sides are read alike) and is far cheaper.
  */
 export function pinyinSyllables(text: string): string[] {
-  const chars = [...text];
-  const syllables = pinyin(text, { toneType: 'none', type: 'array', nonZh: 'consecutive' });
-  // pinyin-pro keeps runs of non-Chinese characters together; align by walking both.
-  if (syllables.length === chars.length) return syllables;
-  const out: string[] = [];
-  for (const ch of chars) out.push(HAN.test(ch) ? pinyin(ch, { toneType: 'none' }) : ch);
-  return out;
+  return [...text].map(syllable);
 }
 
 /** Bigrams of syllables, the pinyin counterpart of termsOf. */
@@ -26,12 +33,10 @@ export function pinyinTerms(canonical: string): string[] {
     for (let i = 0; i + 1 < run.length; i++) terms.push(`${run[i]}_${run[i + 1]}`);
     run = [];
   };
-  const chars = [...canonical];
-  const syllables = pinyinSyllables(canonical);
-  chars.forEach((ch, i) => {
-    if (HAN.test(ch)) run.push(syllables[i]!);
+  for (const ch of canonical) {
+    if (HAN.test(ch)) run.push(syllable(ch));
     else flush();
-  });
+  }
   flush();
   return terms;
 }

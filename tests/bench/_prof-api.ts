@@ -1,0 +1,14 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../api/src/config.ts';
+import { start } from '../../api/src/server.ts';
+import { runRequestLoad } from './request-load.ts';
+const questions = readFileSync(new URL('../../knowledge/eval/kb-queries.jsonl', import.meta.url), 'utf8').split('\n').filter((l) => l.trim()).map((l) => (JSON.parse(l) as { q: string }).q);
+const dataDir = mkdtempSync(join(tmpdir(), 'hotline-prof-'));
+const running = await start(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn', JOBS: '0', DEMO: '0' }));
+const api = questions.map((q) => ({ method: 'GET' as const, path: `/api/kb/search?q=${encodeURIComponent(q)}&limit=5` }));
+const r = await runRequestLoad({ url: running.url, connections: 50, seconds: 6, requests: api });
+console.log(r);
+await running.close();
+rmSync(dataDir, { recursive: true, force: true });
