@@ -1,6 +1,6 @@
 import type { EmergencyNumber, IntakeRuleKind } from '@hotline/db/enums';
 import { normalizeText } from '../text/normalize.ts';
-import { pinyinSyllables } from '../text/pinyin.ts';
+import { readings } from '../text/pinyin.ts';
 
 export interface IntakeRule {
   id: string;
@@ -16,22 +16,23 @@ export interface IntakeRule {
 export interface RuleText {
   normalized: string;
   chars: string[];
-  /** Toneless syllable of each character. */
-  syllables: string[];
+  /** The toneless readings of each character. */
+  readings: string[][];
   /** Other readings to match too (e.g. with synonyms made canonical). */
   variants: string[];
 }
 
 export function ruleText(raw: string, variants: string[] = []): RuleText {
   const normalized = normalizeText(raw);
-  return { normalized, chars: [...normalized], syllables: pinyinSyllables(normalized), variants: variants.filter((v) => v && v !== normalized) };
+  const chars = [...normalized];
+  return { normalized, chars, readings: chars.map(readings), variants: variants.filter((v) => v && v !== normalized) };
 }
 
 /** A rule word, with the syllables to match it by sound (着火 ≈ 找火). */
 interface PreparedWord {
   text: string;
   chars: string[];
-  syllables: string[] | null;
+  readings: string[][] | null;
 }
 
 /**
@@ -40,14 +41,15 @@ interface PreparedWord {
  * (找火 for 着火, 燃汽泄露 for 燃气泄漏), so 业主 never passes for 噎住.
  */
 function soundsLike(word: PreparedWord, text: RuleText): boolean {
-  const syllables = word.syllables;
-  if (!syllables) return false;
-  const n = syllables.length;
-  for (let i = 0; i + n <= text.syllables.length; i++) {
+  const wanted = word.readings;
+  if (!wanted) return false;
+  const n = wanted.length;
+  for (let i = 0; i + n <= text.readings.length; i++) {
     let same = 0;
     let k = 0;
     for (; k < n; k++) {
-      if (text.syllables[i + k] !== syllables[k]) break;
+      // A polyphone may be read either way (泄露 is xie lou, 露 alone lu).
+      if (!text.readings[i + k]!.some((r) => wanted[k]!.includes(r))) break;
       if (text.chars[i + k] === word.chars[k]) same++;
     }
     if (k === n && same * 2 >= n) return true;
@@ -85,7 +87,7 @@ export function prepareRules(rules: readonly IntakeRule[]): PreparedRule[] {
       text,
       chars: [...text],
       // Two-character words have too many homophones (到地 and 倒地) to match by sound.
-      syllables: [...text].length >= 3 && /^\p{Script=Han}+$/u.test(text) ? pinyinSyllables(text) : null,
+      readings: [...text].length >= 3 && /^\p{Script=Han}+$/u.test(text) ? [...text].map(readings) : null,
     }));
   return rules.map((r) => {
     const any = norm(r.any);

@@ -24,6 +24,19 @@ export function pinyinSyllables(text: string): string[] {
   return [...text].map(syllable);
 }
 
+const readingCache = new Map<string, string[]>();
+
+/** Every toneless reading of a character (露: lu, lou), for matching typos without knowing the context. */
+export function readings(ch: string): string[] {
+  let value = readingCache.get(ch);
+  if (value === undefined) {
+    value = HAN.test(ch) ? [...new Set(pinyin(ch, { multiple: true, type: 'array', toneType: 'none' }) as string[])] : [ch];
+    if (value.length === 0) value = [ch];
+    readingCache.set(ch, value);
+  }
+  return value;
+}
+
 /** Bigrams of syllables, the pinyin counterpart of termsOf. */
 export function pinyinTerms(canonical: string): string[] {
   const terms: string[] = [];
