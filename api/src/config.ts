@@ -39,6 +39,8 @@ export const Env = z.object({
   LLM_API_KEY: z.string().optional(),
   LLM_MODEL: z.string().optional(),
   LLM_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(8_000),
+  /** Recent knowledge-base search results kept in memory (0: none). */
+  KB_SEARCH_CACHE: z.coerce.number().int().min(0).max(1_000_000).default(2_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -56,6 +58,7 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   meili: { url: string; masterKey: string; indexUid: string } | { url: null; indexUid: string };
   llm: { baseUrl: string; apiKey: string; model: string; timeoutMs: number } | null;
+  kbSearchCache: number;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -82,5 +85,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     llm: e.LLM_BASE_URL && e.LLM_MODEL
       ? { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY ?? 'not-needed', model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT_MS }
       : null,
+    kbSearchCache: e.KB_SEARCH_CACHE,
   };
 }

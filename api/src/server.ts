@@ -54,7 +54,12 @@ export async function start(config: Config, options: { database?: Database; logg
     const search = await connectSearch(config, logger);
     meili = search.embedded;
     const connection = search.connection;
-    const knowledge = new KnowledgeService({ db: database.db, meili: connection, llm: config.llm ? createChatModel(config.llm) : undefined });
+    const knowledge = new KnowledgeService({
+      db: database.db,
+      meili: connection,
+      llm: config.llm ? createChatModel(config.llm) : undefined,
+      cacheSize: config.kbSearchCache,
+    });
     const systemCtx = { db: database.db, actor: { kind: 'system' as const, job: 'seed' }, now: () => new Date(), rules: await rules.get() };
     const seededKnowledge = await seedKnowledge(systemCtx);
     if (seededKnowledge.entries > 0) logger.info('knowledge content imported', seededKnowledge);

@@ -20,7 +20,7 @@ export async function openKnowledgeFixture() {
   await seedReferenceData(database.db);
   const ctx: DomainContext = { db: database.db, actor: { kind: 'system', job: 'eval' }, now: () => new Date(), rules: await loadRules(database.db) };
   await seedKnowledge(ctx);
-  const knowledge = new KnowledgeService({ db: database.db, meili: { url: meili.url, apiKey: meili.masterKey, indexUid: 'kb_eval' } });
+  const knowledge = new KnowledgeService({ db: database.db, meili: { url: meili.url, apiKey: meili.masterKey, indexUid: 'kb_eval' }, cacheSize: 0 });
   await knowledge.prepareIndex();
   await new OutboxWorker(database.db)
     .onBatch(KB_TOPICS.entryChanged, (m) => knowledge.syncEntries(m.map((x) => String(x.payload.entryId))))

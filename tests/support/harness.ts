@@ -68,6 +68,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     meili: meili ? { url: meili.url, apiKey: meili.masterKey, indexUid: `kb_test_${Math.random().toString(36).slice(2, 10)}` } : null,
     llm: options.llm,
     ttlMs: 0,
+    cacheSize: 0,
   });
   const worker = new OutboxWorker(database.db, { maxBackoffMs: 1_000 })
     .onBatch(KB_TOPICS.entryChanged, (messages) => knowledge.syncEntries(messages.map((m) => String(m.payload.entryId))))

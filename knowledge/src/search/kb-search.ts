@@ -1,8 +1,7 @@
-import type { SearchResponse } from 'meilisearch';
 import { normalizeText } from '../text/normalize.ts';
 import { type EntryFeatures, type KnowledgeCorpus, type TermSets, termSetsOf } from './corpus.ts';
 import { dayNumber } from './documents.ts';
-import type { KbIndex } from './kb-index.ts';
+import type { KbIndex, SearchRequestError } from './kb-index.ts';
 
 export interface SearchOptions {
   limit: number;
@@ -167,41 +166,39 @@ export async function searchKnowledge(index: KbIndex, corpus: KnowledgeCorpus, q
   const { canonical, q, queries } = retrievalQueries(index.uid, corpus, question, options);
   if (!q || queries.length === 0) return { hits: [], confident: false, canonical };
   const weights = weigh(corpus, q);
-  let results: SearchResponse<{ id: string }>[];
+  let results: { hits: { id: string }[] }[];
   try {
-    ({ results } = (await index.client.multiSearch({ queries } as never)) as { results: SearchResponse<{ id: string }>[] });
+    ({ results } = await index.multiSearch(queries));
   } catch (error) {
     // An index without a single document knows no searchable fields yet: nothing to find.
-    if ((error as { cause?: { code?: string } }).cause?.code === 'invalid_search_attributes_to_search_on') return { hits: [], confident: false, canonical };
+    if ((error as SearchRequestError).code === 'invalid_search_attributes_to_search_on') return { hits: [], confident: false, canonical };
     throw error;
   }
 
-  const candidates = new Map<string, EntryFeatures>();
+  const seen = new Set<string>();
+  const ranked: { features: EntryFeatures; score: number }[] = [];
   for (const result of results) {
     for (const hit of result.hits) {
+      if (seen.has(hit.id)) continue;
+      seen.add(hit.id);
       // An id the snapshot lacks was published or withdrawn a moment ago on
       // another instance; it is answered from once this instance reloads.
       const features = corpus.features(hit.id);
-      if (features) candidates.set(hit.id, features);
+      if (features) ranked.push({ features, score: Math.round(scoreEntry(weights, features) * 1000) / 1000 });
     }
   }
-
-  const scored: ScoredHit[] = [...candidates.values()].map((features) => {
-    const score = scoreEntry(weights, features);
-    const entry = features.entry;
-    return {
-      id: entry.id,
-      question: entry.question,
-      answer: entry.answer,
-      category: entry.categoryCode,
-      subcategory: entry.subcategoryCode,
-      unit: entry.unitId,
-      score: Math.round(score * 1000) / 1000,
-    };
-  });
-  scored.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
-  const [first, second] = scored;
+  ranked.sort((a, b) => b.score - a.score || a.features.id.localeCompare(b.features.id));
+  const [first, second] = ranked;
   const confident =
     !!first && first.score >= CONFIDENCE.minScore && (!second || first.score >= CONFIDENCE.sure || first.score - second.score >= CONFIDENCE.minLead);
-  return { hits: scored.slice(0, options.limit), confident, canonical };
+  const hits: ScoredHit[] = ranked.slice(0, options.limit).map(({ features: { entry }, score }) => ({
+    id: entry.id,
+    question: entry.question,
+    answer: entry.answer,
+    category: entry.categoryCode,
+    subcategory: entry.subcategoryCode,
+    unit: entry.unitId,
+    score,
+  }));
+  return { hits, confident, canonical };
 }

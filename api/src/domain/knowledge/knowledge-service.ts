@@ -4,6 +4,7 @@ import {
   KbIndex,
   KnowledgeCorpus,
   type MeiliConnection,
+  normalizeText,
   type PreparedRule,
   prepareRules,
   searchKnowledge,
@@ -21,6 +22,8 @@ export interface KnowledgeSnapshot {
   vocabulary: Vocabulary;
   corpus: KnowledgeCorpus;
   rules: PreparedRule[];
+  /** Recent search results; they belong to this snapshot and go with it when the knowledge changes. */
+  results: Map<string, SearchResult>;
 }
 
 export async function loadVocabulary(db: Db): Promise<Vocabulary> {
@@ -43,14 +46,16 @@ export class KnowledgeService {
   readonly index: KbIndex | null;
   readonly llm: BaseChatModel | undefined;
   readonly #ttlMs: number;
+  readonly #cacheSize: number;
   #snapshot: Promise<KnowledgeSnapshot> | undefined;
   #loadedAt = 0;
 
-  constructor(options: { db: Db; meili: MeiliConnection | null; llm?: BaseChatModel | undefined; ttlMs?: number }) {
+  constructor(options: { db: Db; meili: MeiliConnection | null; llm?: BaseChatModel | undefined; ttlMs?: number; cacheSize?: number }) {
     this.db = options.db;
     this.index = options.meili ? new KbIndex(options.meili) : null;
     this.llm = options.llm;
     this.#ttlMs = options.ttlMs ?? 60_000;
+    this.#cacheSize = options.cacheSize ?? 2_000;
   }
 
   /** Reloaded after `ttlMs` so edits made on another instance arrive, and at once after a local edit. */
@@ -76,18 +81,30 @@ export class KnowledgeService {
       liveEntries(this.db),
       this.db.select().from(kbIntakeRules).where(eq(kbIntakeRules.active, true)),
     ]);
-    return { vocabulary, corpus: new KnowledgeCorpus(vocabulary, entries), rules: prepareRules(rules) };
+    return { vocabulary, corpus: new KnowledgeCorpus(vocabulary, entries), rules: prepareRules(rules), results: new Map() };
   }
 
   /** Published, currently effective entries only. Throws UNAVAILABLE when the search server cannot be reached. */
   async search(question: string, options: { limit: number; category?: string | undefined; now: Date }): Promise<SearchResult> {
     if (!this.index) throw new DomainError('UNAVAILABLE', UNAVAILABLE_MESSAGE, { reason: 'no search server configured' });
-    const { corpus } = await this.snapshot();
+    const { corpus, results } = await this.snapshot();
+    const today = localDayOf(options.now);
+    // The same question asked again (citizens ask the same few things all
+    // day) is answered from memory until the knowledge changes.
+    const key = `${today}|${options.category ?? ''}|${options.limit}|${normalizeText(question)}`;
+    const cached = results.get(key);
+    if (cached) return cached;
+    let result: SearchResult;
     try {
-      return await searchKnowledge(this.index, corpus, question, { limit: options.limit, category: options.category, today: localDayOf(options.now) });
+      result = await searchKnowledge(this.index, corpus, question, { limit: options.limit, category: options.category, today });
     } catch (error) {
       throw new DomainError('UNAVAILABLE', UNAVAILABLE_MESSAGE, { reason: String((error as Error).message ?? error).slice(0, 200) });
     }
+    if (this.#cacheSize > 0) {
+      if (results.size >= this.#cacheSize) results.delete(results.keys().next().value!);
+      results.set(key, result);
+    }
+    return result;
   }
 
   /**
