@@ -86,8 +86,8 @@ export async function startEmbeddedMeili(options: EmbeddedMeiliOptions): Promise
   const binary = meiliBinaryPath();
   ensureExecutable(binary);
   const masterKey = masterKeyFor(options.dir);
-  const port = options.port ?? (await freePort());
-  const url = `http://127.0.0.1:${port}`;
+  let port = options.port ?? (await freePort());
+  let url = `http://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
   let stopping = false;
   let output = '';
@@ -135,7 +135,19 @@ export async function startEmbeddedMeili(options: EmbeddedMeiliOptions): Promise
     options.onEvent?.('started', url);
   };
 
-  await launch();
+  // A free port can be taken by another process before Meilisearch binds it;
+  // when the port was ours to choose, choose again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await launch();
+      break;
+    } catch (error) {
+      child?.kill('SIGKILL');
+      if (options.port !== undefined || attempt >= 3 || !/address already in use|os error 98/i.test(String((error as Error).message))) throw error;
+      port = await freePort();
+      url = `http://127.0.0.1:${port}`;
+    }
+  }
   return {
     url,
     masterKey,
