@@ -28,7 +28,7 @@ export interface Harness {
   knowledge: KnowledgeService;
   /** The Meilisearch process of this test file, when it has one. */
   meili: EmbeddedMeili | null;
-  /** Stops the search server, as an outage would (it is not restarted by itself). */
+  /** Kills the search server (SIGKILL), as a crash would; it is not restarted by itself. */
   stopMeili(): Promise<void>;
   /** Starts it again on the same data and port. */
   startMeili(): Promise<void>;
@@ -99,7 +99,10 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     meili,
     drainOutbox: () => worker.drain(),
     async stopMeili() {
-      await meili?.stop();
+      const current = meili;
+      if (!current) return;
+      current.crash();
+      for (let i = 0; i < 100 && current.running(); i++) await new Promise((r) => setTimeout(r, 20));
     },
     async startMeili() {
       if (!meiliDir) throw new Error('this harness has no search server');

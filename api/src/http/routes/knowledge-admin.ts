@@ -42,6 +42,16 @@ export function knowledgeAdminRoutes(deps: AppDeps) {
     kb.invalidate();
     return value;
   };
+  /**
+   * Published changes reach the index before the editor gets the answer, so
+   * what was just imported or approved is searchable at once. The outbox
+   * message written with the change stays the guarantee: if the search
+   * server is down now, the index catches up later.
+   */
+  const indexNow = async (entryIds: string[]) => {
+    kb.invalidate();
+    await kb.syncEntries(entryIds).catch(() => undefined);
+  };
 
   router.openapi(
     createRoute({
@@ -67,7 +77,9 @@ export function knowledgeAdminRoutes(deps: AppDeps) {
       const text = await c.req.text();
       if (text.length > MAX_IMPORT_BYTES) throw new DomainError('PAYLOAD_TOO_LARGE', '导入文件不能超过 20 MB');
       const replace = ['true', '1'].includes(c.req.valid('query').replace ?? '');
-      return c.json(changed(await importEntries(ctx, text, { replace })), 200);
+      const result = await importEntries(ctx, text, { replace });
+      await indexNow([...result.created, ...result.updated, ...result.archived]);
+      return c.json(result, 200);
     },
   );
 
@@ -129,7 +141,11 @@ export function knowledgeAdminRoutes(deps: AppDeps) {
         request: { params: IdParam, body: { ...ok(ReviewNoteInput, '备注'), required: false } },
         responses: { 200: ok(anyObject), ...errors },
       }),
-      async (c) => c.json(changed((await verb(await domainContext(c, deps), c.req.valid('param').id, c.req.valid('json'))) as Record<string, unknown>), 200),
+      async (c) => {
+        const row = (await verb(await domainContext(c, deps), c.req.valid('param').id, c.req.valid('json'))) as Record<string, unknown>;
+        await indexNow([c.req.valid('param').id]);
+        return c.json(row, 200);
+      },
     );
   review('submit', '提交审核', submitEntry);
   review('approve', '审核发布（须另一位编辑）', approveEntry);
@@ -161,7 +177,12 @@ export function knowledgeAdminRoutes(deps: AppDeps) {
       request: { body: { ...ok(VocabularyInput, '词表'), required: true } },
       responses: { 200: ok(anyObject), ...errors },
     }),
-    async (c) => c.json(changed(await putVocabulary(await domainContext(c, deps), c.req.valid('json'))), 200),
+    async (c) => {
+      const result = await putVocabulary(await domainContext(c, deps), c.req.valid('json'));
+      kb.invalidate();
+      await kb.syncVocabulary().catch(() => undefined);
+      return c.json(result, 200);
+    },
   );
   router.openapi(
     createRoute({ method: 'get', path: '/api/kb/admin/intake-rules', tags: ['knowledge'], summary: '受理规则（分类、类型、紧急）', responses: { 200: ok(z.array(anyObject)), ...errors } }),
