@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { DataDirLockedError, openDatabase, staffAccounts, units } from '@hotline/db';
+import { staffAccounts, units } from '@hotline/db';
+import { openDatabaseOrExit } from './open-database.ts';
 import { asc } from 'drizzle-orm';
 import { z } from 'zod';
 import { loadConfig } from '../config.ts';
@@ -46,13 +47,7 @@ if (!command || values.help) {
 }
 
 const config = loadConfig();
-let database;
-try {
-  database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-} catch (error) {
-  console.error(error instanceof DataDirLockedError ? error.message : `无法打开数据库：${(error as Error).message}`);
-  process.exit(1);
-}
+const database = await openDatabaseOrExit(config);
 
 try {
   await database.migrate();

@@ -1,6 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DataDirLockedError, openDatabase } from '@hotline/db';
 import { loadConfig } from '../config.ts';
 import type { DomainContext } from '../domain/context.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -12,6 +11,7 @@ import { OutboxWorker } from '../domain/outbox/outbox-worker.ts';
 import { loadRules } from '../domain/settings/rules.ts';
 import { createLogger } from '../http/logger.ts';
 import { connectSearch } from '../search-server.ts';
+import { openDatabaseOrExit } from './open-database.ts';
 import { seedReferenceData } from '../seed/seed.ts';
 
 const USAGE = `hotline12345 知识库命令 (npm run kb -- <命令>)
@@ -37,13 +37,7 @@ if (!command || values.help) {
 
 const config = loadConfig();
 const logger = createLogger('warn');
-let database;
-try {
-  database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-} catch (error) {
-  console.error(error instanceof DataDirLockedError ? error.message : `无法打开数据库：${(error as Error).message}`);
-  process.exit(1);
-}
+const database = await openDatabaseOrExit(config);
 const needsSearch = command !== 'export';
 const search = needsSearch ? await connectSearch(config, logger) : { connection: null, embedded: null };
 const kb = new KnowledgeService({ db: database.db, meili: search.connection });

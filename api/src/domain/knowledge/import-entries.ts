@@ -1,10 +1,9 @@
 import { type KbContent, kbEntries } from '@hotline/db';
 import { type EntryLine, parseEntryLines } from '@hotline/knowledge';
 import { and, asc, eq, inArray, isNotNull, ne, notInArray } from 'drizzle-orm';
-import { resolveCategory } from '../catalog/catalog.ts';
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
-import { actorName, contentOf, requireEditorOrSystem, sameContent, saveVersion } from './internal.ts';
+import { actorName, buildContent, contentOf, requireEditorOrSystem, sameContent, saveVersion } from './internal.ts';
 import { enqueueEntryChanged } from './outbox.ts';
 
 export interface ImportResult {
@@ -96,20 +95,6 @@ export async function importEntries(ctx: DomainContext, text: string, options: {
 }
 
 function lineContent(ctx: DomainContext, line: EntryLine): KbContent | string {
-  const category = resolveCategory(ctx.rules.catalog, line.category);
-  if (!category) return `category: 分类「${line.category}」不存在`;
-  if (line.unit && !ctx.rules.catalog.units.has(line.unit)) return `unit: 承办单位「${line.unit}」不存在`;
-  if (line.effectiveFrom && line.expiresOn && line.expiresOn <= line.effectiveFrom) return 'expiresOn: 失效日期须晚于生效日期';
-  const unique = (list: string[]) => [...new Set(list.map((s) => s.trim()).filter(Boolean))];
-  return {
-    question: line.question,
-    alternates: unique(line.alternates).filter((a) => a !== line.question),
-    answer: line.answer,
-    categoryCode: category.categoryCode,
-    subcategoryCode: category.subcategoryCode,
-    unitId: line.unit ?? null,
-    keywords: unique(line.keywords),
-    effectiveFrom: line.effectiveFrom ?? null,
-    expiresOn: line.expiresOn ?? null,
-  };
+  const content = buildContent(ctx, { ...line, unitId: line.unit ?? null });
+  return 'field' in content ? `${content.field === 'unitId' ? 'unit' : content.field}: ${content.message}` : content;
 }

@@ -25,13 +25,15 @@ export async function getEntry(db: Queryable, id: string): Promise<KbEntryRow> {
   return row;
 }
 
-/** Checks the references of editor input against the catalog and turns it into stored content. */
-export function toContent(ctx: DomainContext, input: KbContentInput, path = 'content'): KbContent {
+/**
+ * Checks content against the catalog and tidies it for storage (duplicate
+ * phrasings dropped); a problem comes back as a field and a message.
+ */
+export function buildContent(ctx: DomainContext, input: KbContentInput): KbContent | { field: string; message: string } {
   const category = resolveCategory(ctx.rules.catalog, input.category);
-  if (!category) throw new DomainError('VALIDATION', `分类「${input.category}」不存在`, [{ path: `${path}.category`, message: '分类不存在' }]);
-  if (input.unitId && !ctx.rules.catalog.units.has(input.unitId)) {
-    throw new DomainError('VALIDATION', `承办单位「${input.unitId}」不存在`, [{ path: `${path}.unitId`, message: '承办单位不存在' }]);
-  }
+  if (!category) return { field: 'category', message: `分类「${input.category}」不存在` };
+  if (input.unitId && !ctx.rules.catalog.units.has(input.unitId)) return { field: 'unitId', message: `承办单位「${input.unitId}」不存在` };
+  if (input.effectiveFrom && input.expiresOn && input.expiresOn <= input.effectiveFrom) return { field: 'expiresOn', message: '失效日期须晚于生效日期' };
   const unique = (list: string[]) => [...new Set(list.map((s) => s.trim()).filter(Boolean))];
   return {
     question: input.question,
@@ -43,6 +45,27 @@ export function toContent(ctx: DomainContext, input: KbContentInput, path = 'con
     keywords: unique(input.keywords),
     effectiveFrom: input.effectiveFrom ?? null,
     expiresOn: input.expiresOn ?? null,
+  };
+}
+
+/** buildContent for editor input: a problem is a validation error on that field. */
+export function toContent(ctx: DomainContext, input: KbContentInput, path = 'content'): KbContent {
+  const content = buildContent(ctx, input);
+  if ('field' in content) throw new DomainError('VALIDATION', content.message, [{ path: `${path}.${content.field}`, message: content.message }]);
+  return content;
+}
+
+/** Stored content back in the shape editors send (the category as its most specific code). */
+export function inputOf(c: KbContent): KbContentInput {
+  return {
+    question: c.question,
+    alternates: c.alternates,
+    answer: c.answer,
+    category: c.subcategoryCode ?? c.categoryCode,
+    unitId: c.unitId,
+    keywords: c.keywords,
+    effectiveFrom: c.effectiveFrom,
+    expiresOn: c.expiresOn,
   };
 }
 

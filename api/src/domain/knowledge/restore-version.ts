@@ -2,7 +2,7 @@ import { kbEntryVersions } from '@hotline/db';
 import { and, eq } from 'drizzle-orm';
 import type { DomainContext } from '../context.ts';
 import { notFound } from '../errors.ts';
-import { getEntry, requireEditor } from './internal.ts';
+import { getEntry, inputOf, requireEditor } from './internal.ts';
 import { saveEntry } from './save-entry.ts';
 
 /** Any earlier version becomes the working copy again, as a new version (history is never rewritten). */
@@ -14,24 +14,5 @@ export async function restoreVersion(ctx: DomainContext, id: string, input: { ve
     .from(kbEntryVersions)
     .where(and(eq(kbEntryVersions.entryId, id), eq(kbEntryVersions.version, input.version)));
   if (!old) throw notFound(`条目 ${id} 没有第 ${input.version} 版`);
-  const c = old.content;
-  return saveEntry(
-    ctx,
-    id,
-    {
-      content: {
-        question: c.question,
-        alternates: c.alternates,
-        answer: c.answer,
-        category: c.subcategoryCode ?? c.categoryCode,
-        unitId: c.unitId,
-        keywords: c.keywords,
-        effectiveFrom: c.effectiveFrom,
-        expiresOn: c.expiresOn,
-      },
-      expectedVersion: entry.version,
-      note: `恢复自第 ${input.version} 版`,
-    },
-    'restored',
-  );
+  return saveEntry(ctx, id, { content: inputOf(old.content), expectedVersion: entry.version, note: `恢复自第 ${input.version} 版` }, 'restored');
 }

@@ -4,7 +4,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { DomainContext } from '../context.ts';
 import { conflict, notFound } from '../errors.ts';
 import { createEntry } from './create-entry.ts';
-import { contentOf, getEntry, requireEditor } from './internal.ts';
+import { contentOf, getEntry, inputOf, requireEditor } from './internal.ts';
 import { saveEntry } from './save-entry.ts';
 import type { KbContentInput } from './schemas.ts';
 
@@ -90,21 +90,12 @@ export async function attachUnanswered(ctx: DomainContext, id: number, entryId: 
   const item = await openItem(ctx, id);
   const entry = await getEntry(ctx.db, entryId);
   if (entry.status === 'archived') throw conflict('已归档的条目不能添加问法');
-  const c = contentOf(entry);
+  const content = inputOf(contentOf(entry));
   const saved = await saveEntry(
     ctx,
     entryId,
     {
-      content: {
-        question: c.question,
-        alternates: [...c.alternates, item.sampleText].slice(-50),
-        answer: c.answer,
-        category: c.subcategoryCode ?? c.categoryCode,
-        unitId: c.unitId,
-        keywords: c.keywords,
-        effectiveFrom: c.effectiveFrom,
-        expiresOn: c.expiresOn,
-      },
+      content: { ...content, alternates: [...content.alternates, item.sampleText].slice(-50) },
       expectedVersion: entry.version,
       note: `添加市民问法：${item.sampleText}`,
     },
