@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { type Database, openDatabase } from '@hotline/db';
@@ -10,6 +11,7 @@ import { RateLimiter } from './domain/rate-limits/rate-limiter.ts';
 import { RulesCache } from './domain/settings/rules.ts';
 import { createApp, type App } from './http/app.ts';
 import { createLogger, type Logger } from './http/logger.ts';
+import { mountSite } from './http/site.ts';
 import { BackgroundJobs } from './jobs/background-jobs.ts';
 import { connectSearch } from './search-server.ts';
 import { seedKnowledge } from './seed/knowledge.ts';
@@ -65,7 +67,10 @@ export async function start(config: Config, options: { database?: Database; logg
     if (seededKnowledge.entries > 0) logger.info('knowledge content imported', seededKnowledge);
     await knowledge.prepareIndex().catch((error) => logger.warn('search index not prepared yet; it will catch up', { error: String((error as Error).message ?? error).slice(0, 300) }));
 
-    const app = createApp({ database, rules, limiter, knowledge, logger, config });
+    const deps = { database, rules, limiter, knowledge, logger, config, internalToken: randomBytes(24).toString('base64url') };
+    const app = createApp(deps);
+    const siteMounted = await mountSite(app, deps);
+    if (!siteMounted) logger.warn('portal not built: run npm run build:site');
     server = await new Promise<ServerType>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
       s.once('error', reject);

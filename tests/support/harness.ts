@@ -88,6 +88,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     logger: createLogger('error'),
     config: { trustProxy: options.trustProxy ?? true, cookieSecure: false },
     now: clock.now,
+    internalToken: 'test-internal-token',
   });
   return {
     database,

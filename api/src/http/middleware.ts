@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
@@ -15,7 +15,7 @@ export function requestContext(deps: AppDeps): MiddlewareHandler<AppEnv> {
     const requestId = incoming && /^[\w.-]{8,64}$/.test(incoming) ? incoming : randomUUID();
     c.set('requestId', requestId);
     c.set('logger', deps.logger);
-    c.set('clientIp', clientIp(c, deps.config.trustProxy));
+    c.set('clientIp', clientIp(c, deps));
     c.set('actor', null);
     c.set('authVia', null);
     c.set('sessionToken', null);
@@ -33,8 +33,12 @@ export function requestContext(deps: AppDeps): MiddlewareHandler<AppEnv> {
   };
 }
 
-function clientIp(c: Context<AppEnv>, trustProxy: boolean): string | null {
-  if (trustProxy) {
+function clientIp(c: Context<AppEnv>, deps: AppDeps): string | null {
+  const internal = c.req.header('x-hotline-internal');
+  if (internal && internal.length === deps.internalToken.length && timingSafeEqual(Buffer.from(internal), Buffer.from(deps.internalToken))) {
+    return c.req.header('x-hotline-client-ip') || null;
+  }
+  if (deps.config.trustProxy) {
     const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
     if (forwarded) return forwarded;
   }

@@ -15,6 +15,11 @@ export interface AppDeps {
   logger: Logger;
   config: Pick<Config, 'trustProxy' | 'cookieSecure'>;
   now?: () => Date;
+  /**
+   * Proves a request comes from this process's own portal, whose pages pass
+   * on the citizen's address (x-hotline-client-ip) for rate limits.
+   */
+  internalToken: string;
 }
 
 export interface AppEnv {
