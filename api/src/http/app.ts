@@ -7,6 +7,7 @@ import { healthRoutes } from './routes/health.ts';
 import { knowledgeAdminRoutes } from './routes/knowledge-admin.ts';
 import { knowledgeRoutes } from './routes/knowledge.ts';
 import { publicTicketRoutes } from './routes/public-tickets.ts';
+import { publishedRoutes } from './routes/published.ts';
 import { staffAdminRoutes } from './routes/staff-admin.ts';
 import { staffAuthRoutes } from './routes/staff-auth.ts';
 import { staffMetricsRoutes } from './routes/staff-metrics.ts';
@@ -25,6 +26,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes(deps));
   app.route('/', catalogRoutes(deps));
   app.route('/', publicTicketRoutes(deps));
+  app.route('/', publishedRoutes(deps));
   app.route('/', staffAuthRoutes(deps));
   app.route('/', staffTicketRoutes(deps));
   app.route('/', staffMetricsRoutes(deps));

@@ -36,6 +36,8 @@ export const tickets = pgTable(
     confidential: boolean('confidential').notNull().default(false),
     publishConsent: boolean('publish_consent').notNull().default(false),
     channel: text('channel').$type<Channel>().notNull(),
+    /** Mayor's mailbox letters: whom the letter is addressed to (a configured code, e.g. mayor). */
+    addressee: text('addressee'),
     channelUserId: text('channel_user_id'),
     urgency: text('urgency').$type<Urgency>().notNull().default('normal'),
     status: text('status').$type<TicketStatus>().notNull(),

@@ -71,4 +71,10 @@ export const LIMITS = {
   /** Wrong query codes for one ticket number, from anywhere (stops distributed guessing). */
   lookupMissPerTicket: { name: 'lookup-miss-ticket', limit: 10, windowMs: 60 * 60_000 },
   loginFailurePerClient: { name: 'login-fail-client', limit: 20, windowMs: 15 * 60_000 },
+  /** New tickets from one address (the portal passes the citizen's), per hour. */
+  filingPerClient: { name: 'file-client', limit: 20, windowMs: 60 * 60_000 },
+  /** New tickets with one phone number, per day. */
+  filingPerPhone: { name: 'file-phone', limit: 10, windowMs: 24 * 60 * 60_000 },
+  /** New tickets from one chat account, per day. */
+  filingPerChatUser: { name: 'file-chat-user', limit: 30, windowMs: 24 * 60 * 60_000 },
 } as const satisfies Record<string, RateLimit>;

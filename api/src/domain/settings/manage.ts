@@ -6,7 +6,7 @@ import { officialYears } from '../calendar/working-calendar.ts';
 import type { DomainContext } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { requireRole, requireStaff } from '../tickets/internal.ts';
-import { CalendarSettings, type SettingKey, TimeLimitSettings, WorkflowSettings } from './settings.ts';
+import { CalendarSettings, MailboxSettings, type SettingKey, TimeLimitSettings, WorkflowSettings } from './settings.ts';
 
 export const CalendarOverrideInput = z.object({
   workingDay: z.boolean({ error: '请说明当天是否上班' }),
@@ -54,6 +54,7 @@ export const SETTING_SCHEMAS = {
   timeLimits: TimeLimitSettings,
   workflow: WorkflowSettings,
   calendar: CalendarSettings,
+  mailbox: MailboxSettings,
 } as const satisfies Record<SettingKey, z.ZodType>;
 
 export async function putSetting(ctx: DomainContext, key: SettingKey, value: unknown) {

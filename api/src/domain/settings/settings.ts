@@ -56,14 +56,28 @@ export const CalendarSettings = z.object({
 });
 export type CalendarSettings = z.infer<typeof CalendarSettings>;
 
+/** 市长信箱: whom citizens may address a letter to. */
+export const MailboxSettings = z.object({
+  addressees: z
+    .array(z.object({ code: z.string().regex(/^[a-z][a-z0-9_]{1,31}$/), label: z.string().min(1).max(20) }))
+    .min(1)
+    .default([
+      { code: 'mayor', label: '市长' },
+      { code: 'secretary', label: '市委书记' },
+      { code: 'district_head', label: '区长' },
+    ]),
+});
+export type MailboxSettings = z.infer<typeof MailboxSettings>;
+
 export const Settings = z.object({
   timeLimits: TimeLimitSettings.default(TimeLimitSettings.parse({})),
   workflow: WorkflowSettings.default(WorkflowSettings.parse({})),
   calendar: CalendarSettings.default(CalendarSettings.parse({})),
+  mailbox: MailboxSettings.default(MailboxSettings.parse({})),
 });
 export type Settings = z.infer<typeof Settings>;
 
-export const SETTING_KEYS = ['timeLimits', 'workflow', 'calendar'] as const;
+export const SETTING_KEYS = ['timeLimits', 'workflow', 'calendar', 'mailbox'] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
 export const defaultSettings = (): Settings => Settings.parse({});

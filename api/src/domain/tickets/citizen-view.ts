@@ -23,6 +23,8 @@ export interface CitizenTicketView {
   type: string;
   typeLabel: string;
   channelLabel: string;
+  /** For letters to the mayor's mailbox: whom it was written to. */
+  addressee: string | null;
   category: { code: string; name: string } | null;
   subcategory: { code: string; name: string } | null;
   title: string;
@@ -118,6 +120,7 @@ export async function buildCitizenView(db: Queryable, ctx: DomainContext, ticket
     type: ticket.type,
     typeLabel: REQUEST_TYPE_LABELS[ticket.type],
     channelLabel: CHANNEL_LABELS[ticket.channel],
+    addressee: ticket.addressee ? (ctx.rules.settings.mailbox.addressees.find((a) => a.code === ticket.addressee)?.label ?? null) : null,
     category: category ? { code: category.code, name: category.name } : null,
     subcategory: subcategory ? { code: subcategory.code, name: subcategory.name } : null,
     title: ticket.title,

@@ -46,6 +46,9 @@ function resolveReferences(ctx: DomainContext, input: CreateTicketInput | Create
     if (!known) issues.push({ path: 'location.street', message: `街道「${street}」不存在` });
     else if (district && known.districtCode !== district) issues.push({ path: 'location.street', message: '所选街道不属于所选的区' });
   }
+  if (input.addressee && !ctx.rules.settings.mailbox.addressees.some((a) => a.code === input.addressee)) {
+    issues.push({ path: 'addressee', message: `写信对象「${input.addressee}」不存在` });
+  }
   if (issues.length > 0) throw new DomainError('VALIDATION', issues[0]!.message, issues);
   return { categoryCode, subcategoryCode, districtCode: district, streetCode: street };
 }
@@ -92,6 +95,7 @@ export async function createTicket(
         publishConsent: input.publishConsent,
         channel,
         channelUserId: input.channelUserId ?? null,
+        addressee: input.addressee ?? null,
         urgency: input.urgency,
         acceptDueAt,
         createdAt: now,

@@ -51,6 +51,8 @@ const ticketFields = {
   publishConsent: z.boolean().default(false),
   channelUserId: z.string().trim().min(1).max(128).optional(),
   urgency: z.enum(URGENCIES).default('normal'),
+  /** Mayor's mailbox letters only: whom it is addressed to (codes from GET /api/catalog). */
+  addressee: z.string().trim().max(32).optional(),
 };
 
 type TicketFieldsShape = { [K in keyof typeof ticketFields]: z.output<(typeof ticketFields)[K]> } & { channel: string };
@@ -66,6 +68,8 @@ function checkTicket(value: Partial<TicketFieldsShape>, issue: (path: string, me
   if (loc && (loc.lat === undefined) !== (loc.lng === undefined)) issue('location.lat', '经度和纬度需同时提供');
   if (loc?.street && !loc.district) issue('location.district', '选择街道时请同时选择所在区');
   if (value.occurredAt && value.occurredAt.getTime() > Date.now() + 10 * 60_000) issue('occurredAt', '发生时间不能晚于现在');
+  if (value.channel === 'mailbox' && !value.addressee) issue('addressee', '请选择写信对象');
+  if (value.channel !== 'mailbox' && value.addressee) issue('addressee', '只有市长信箱的来信需要写信对象');
 }
 
 const withChecks = <T extends z.ZodType<Partial<TicketFieldsShape>>>(schema: T) =>

@@ -16,6 +16,9 @@ const CatalogSchema = z
     statuses: z.array(CodeLabel),
     satisfaction: z.array(CodeLabel),
     replyWorkingDays: z.record(z.string(), z.number()),
+    urgentReplyWorkingDays: z.number(),
+    addressees: z.array(CodeLabel).openapi({ description: '市长信箱的写信对象' }),
+    emergencyNumbers: z.array(z.object({ number: z.string(), label: z.string() })),
   })
   .openapi('Catalog');
 
@@ -54,6 +57,13 @@ export function catalogRoutes(deps: AppDeps) {
           statuses: TICKET_STATUSES.map((code) => ({ code, label: STATUS_LABELS[code] })),
           satisfaction: SATISFACTION_LEVELS.map((code) => ({ code, label: SATISFACTION_LABELS[code] })),
           replyWorkingDays: settings.timeLimits.replyWorkingDays,
+          urgentReplyWorkingDays: settings.timeLimits.urgentReplyWorkingDays,
+          addressees: settings.mailbox.addressees.map((a) => ({ code: a.code, label: a.label })),
+          emergencyNumbers: [
+            { number: '110', label: '报警（治安、刑事案件）' },
+            { number: '119', label: '火警、燃气泄漏、抢险救援' },
+            { number: '120', label: '医疗急救' },
+          ],
         },
         200,
       );

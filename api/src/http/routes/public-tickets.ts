@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { addAttachment, ATTACHMENT_LIMITS } from '../../domain/attachments/add-attachment.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { claimIdempotencyKey, hashRequest, IDEMPOTENCY_KEY_PATTERN } from '../../domain/idempotency/idempotency.ts';
+import { LIMITS, type RateLimit } from '../../domain/rate-limits/rate-limiter.ts';
 import { buildCitizenView } from '../../domain/tickets/citizen-view.ts';
 import { type CreatedTicket, createTicket } from '../../domain/tickets/create.ts';
 import { authenticateCitizen, lookupTicket } from '../../domain/tickets/lookup.ts';
@@ -65,7 +66,21 @@ export function publicTicketRoutes(deps: AppDeps) {
       const ctx = await domainContext(c, deps, { kind: 'citizen', channel: input.channel, channelUserId: input.channelUserId ?? null });
       const key = c.req.header('idempotency-key');
       const respond = ticketCreatedBody;
-      if (key === undefined) return c.json(respond(await createTicket(ctx, input)), 201);
+      // Flood limits: per address (known for the portal), per phone, per chat account.
+      const limits: [RateLimit, string][] = [];
+      const ip = c.get('clientIp');
+      if (ip) limits.push([LIMITS.filingPerClient, ip]);
+      if (input.contact?.phone) limits.push([LIMITS.filingPerPhone, input.contact.phone]);
+      if (input.channelUserId) limits.push([LIMITS.filingPerChatUser, `${input.channel}:${input.channelUserId}`]);
+      const counted = async () => {
+        for (const [limit, value] of limits) await deps.limiter.hit(limit, value);
+      };
+      if (key === undefined) {
+        for (const [limit, value] of limits) await deps.limiter.assertWithin(limit, value, '提交过于频繁，请稍后再试；紧急情况请直接拨打 12345');
+        const created = await createTicket(ctx, input);
+        await counted();
+        return c.json(respond(created), 201);
+      }
 
       if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
         throw new DomainError('VALIDATION', 'Idempotency-Key 应为 1-255 个可见 ASCII 字符', [{ path: 'Idempotency-Key', message: '格式不正确' }]);
@@ -76,7 +91,9 @@ export function publicTicketRoutes(deps: AppDeps) {
         return c.json(claim.body as z.infer<typeof TicketCreated>, 201);
       }
       try {
+        for (const [limit, value] of limits) await deps.limiter.assertWithin(limit, value, '提交过于频繁，请稍后再试；紧急情况请直接拨打 12345');
         const created = await createTicket(ctx, input, { inTransaction: (tx, result) => claim.complete(tx, 201, respond(result)) });
+        await counted();
         return c.json(respond(created), 201);
       } catch (error) {
         await claim.release();

@@ -14,6 +14,7 @@ export const CitizenTicketViewSchema = z
     type: z.string(),
     typeLabel: z.string(),
     channelLabel: z.string(),
+    addressee: z.string().nullable(),
     category: codeName,
     subcategory: codeName,
     title: z.string(),
