@@ -41,6 +41,10 @@ export const Env = z.object({
   LLM_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(8_000),
   /** Recent knowledge-base search results kept in memory (0: none). */
   KB_SEARCH_CACHE: z.coerce.number().int().min(0).max(1_000_000).default(2_000),
+  /** Signs the portal's form tokens and proof-of-work challenges; ≥ 32 characters. Unset: a random key stored in the database. */
+  SITE_SECRET: z.string().min(32, 'SITE_SECRET 至少 32 个字符').optional().or(z.literal('').transform(() => undefined)),
+  /** Proof-of-work difficulty for filing from the web and the mailbox, in leading zero bits (0: off). */
+  POW_BITS: z.coerce.number().int().min(0).max(24).default(16),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -59,6 +63,8 @@ export interface Config {
   meili: { url: string; masterKey: string; indexUid: string } | { url: null; indexUid: string };
   llm: { baseUrl: string; apiKey: string; model: string; timeoutMs: number } | null;
   kbSearchCache: number;
+  siteSecret: string | undefined;
+  powBits: number;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -86,5 +92,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY ?? 'not-needed', model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT_MS }
       : null,
     kbSearchCache: e.KB_SEARCH_CACHE,
+    siteSecret: e.SITE_SECRET,
+    powBits: e.POW_BITS,
   };
 }

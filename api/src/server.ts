@@ -8,6 +8,7 @@ import { localDayOf } from './domain/calendar/local-time.ts';
 import { officialYears } from './domain/calendar/working-calendar.ts';
 import { KnowledgeService } from './domain/knowledge/knowledge-service.ts';
 import { RateLimiter } from './domain/rate-limits/rate-limiter.ts';
+import { loadSigningSecret } from './domain/security/signing-secret.ts';
 import { RulesCache } from './domain/settings/rules.ts';
 import { createApp, type App } from './http/app.ts';
 import { createLogger, type Logger } from './http/logger.ts';
@@ -67,7 +68,8 @@ export async function start(config: Config, options: { database?: Database; logg
     if (seededKnowledge.entries > 0) logger.info('knowledge content imported', seededKnowledge);
     await knowledge.prepareIndex().catch((error) => logger.warn('search index not prepared yet; it will catch up', { error: String((error as Error).message ?? error).slice(0, 300) }));
 
-    const deps = { database, rules, limiter, knowledge, logger, config, internalToken: randomBytes(24).toString('base64url') };
+    const secret = await loadSigningSecret(database.db, config.siteSecret);
+    const deps = { database, rules, limiter, knowledge, logger, config, secret, internalToken: randomBytes(24).toString('base64url') };
     const app = createApp(deps);
     const siteMounted = await mountSite(app, deps);
     if (!siteMounted) logger.warn('portal not built: run npm run build:site');

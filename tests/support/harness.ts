@@ -47,6 +47,8 @@ export interface HarnessOptions {
    */
   knowledge?: 'none' | 'content' | 'empty';
   llm?: BaseChatModel;
+  /** Proof-of-work difficulty for web and mailbox filings; off unless a test is about it. */
+  powBits?: number;
 }
 
 /** One per test file: a database of its own, the real app on it, and a hand-moved clock. */
@@ -86,7 +88,8 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     limiter,
     knowledge,
     logger: createLogger('error'),
-    config: { trustProxy: options.trustProxy ?? true, cookieSecure: false },
+    config: { trustProxy: options.trustProxy ?? true, cookieSecure: false, powBits: options.powBits ?? 0 },
+    secret: 'test-signing-secret-0123456789abcdef',
     now: clock.now,
     internalToken: 'test-internal-token',
   });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmptyPostgresDatabase, engine } from '../support/database.ts';
 import { ticketBody } from '../support/factories.ts';
+import { powHeaders } from '../support/pow.ts';
 import { runAdmin, startSystem, stopSystem as stop } from './start-helpers.ts';
 
 let dataDir: string;
@@ -32,7 +33,7 @@ describe('the system as npm start runs it', () => {
     expect(first.output()).toMatch(/demo\.operator\s+密码 \S+/);
     const created = await fetch(`${first.url}/api/tickets`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(await powHeaders(first.url)) },
       body: JSON.stringify(ticketBody()),
     });
     expect(created.status).toBe(201);

@@ -13,7 +13,9 @@ export interface AppDeps {
   limiter: RateLimiter;
   knowledge: KnowledgeService;
   logger: Logger;
-  config: Pick<Config, 'trustProxy' | 'cookieSecure'>;
+  config: Pick<Config, 'trustProxy' | 'cookieSecure' | 'powBits'>;
+  /** Signs form tokens and proof-of-work challenges (loadSigningSecret). */
+  secret: string;
   now?: () => Date;
   /**
    * Proves a request comes from this process's own portal, whose pages pass

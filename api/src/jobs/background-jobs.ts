@@ -1,5 +1,6 @@
 import type { Db } from '@hotline/db';
 import type { DomainContext } from '../domain/context.ts';
+import { purgeUploadDrafts } from '../domain/attachments/upload-drafts.ts';
 import { purgeExpiredKeys } from '../domain/idempotency/idempotency.ts';
 import type { KnowledgeService } from '../domain/knowledge/knowledge-service.ts';
 import { KB_TOPICS } from '../domain/knowledge/outbox.ts';
@@ -43,6 +44,7 @@ export class BackgroundJobs {
     const { closed } = await autoCloseUnrated(ctx);
     await purgeExpiredSessions(this.#db, now);
     await purgeExpiredKeys(this.#db, now);
+    await purgeUploadDrafts(this.#db, now);
     await this.#limiter.purge();
     await this.outbox.purgeDelivered(new Date(now.getTime() - 30 * 24 * 3600_000));
     // A safety net behind the outbox: repair whatever differs between the database and the index.

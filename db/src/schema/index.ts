@@ -16,6 +16,7 @@ export * from './ticket-dispatches.ts';
 export * from './ticket-events.ts';
 export * from './tickets.ts';
 export * from './units.ts';
+export * from './upload-drafts.ts';
 export * from './kb-entries.ts';
 export * from './kb-entry-versions.ts';
 export * from './kb-intake-rules.ts';

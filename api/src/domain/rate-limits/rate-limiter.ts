@@ -75,6 +75,10 @@ export const LIMITS = {
   filingPerClient: { name: 'file-client', limit: 20, windowMs: 60 * 60_000 },
   /** New tickets with one phone number, per day. */
   filingPerPhone: { name: 'file-phone', limit: 10, windowMs: 24 * 60 * 60_000 },
+  /** Photos uploaded before filing, per address. */
+  uploadPerClient: { name: 'upload-client', limit: 60, windowMs: 60 * 60_000 },
+  /** Lookups (right or wrong) per address: a person checks a few tickets, not hundreds. */
+  lookupPerClient: { name: 'lookup-client', limit: 60, windowMs: 15 * 60_000 },
   /** New tickets from one chat account, per day. */
   filingPerChatUser: { name: 'file-chat-user', limit: 30, windowMs: 24 * 60 * 60_000 },
 } as const satisfies Record<string, RateLimit>;

@@ -1,5 +1,6 @@
 import { newId, type Tx } from '@hotline/db';
 import type { Channel } from '@hotline/db/enums';
+import { claimUploadDrafts } from '../attachments/upload-drafts.ts';
 import { resolveCategory } from '../catalog/catalog.ts';
 import type { DomainContext } from '../context.ts';
 import { DomainError, type FieldIssue } from '../errors.ts';
@@ -103,6 +104,7 @@ export async function createTicket(
       },
       { public: true, data: { channel, acceptBasis: basis } },
     );
+    if (input.photos?.length) await claimUploadDrafts(tx, ctx, ticket.id, input.photos);
     const created = { ticket, queryCode, replyWorkingDays: days };
     await options.inTransaction?.(tx, created);
     return created;

@@ -38,6 +38,8 @@ export async function lookupTicket(
   input: { ticketNo: string; queryCode: string },
   clientKey: string,
 ): Promise<CitizenTicketView> {
+  await limiter.assertWithin(LIMITS.lookupPerClient, clientKey, '查询过于频繁，请稍后再试');
+  await limiter.hit(LIMITS.lookupPerClient, clientKey);
   const ticket = await authenticateCitizen(ctx, limiter, input, clientKey);
   return buildCitizenView(ctx.db, ctx, ticket);
 }

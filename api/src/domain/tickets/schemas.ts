@@ -2,6 +2,7 @@ import '../zod-messages.ts';
 import { CHANNELS, REQUEST_TYPES, SATISFACTION_LEVELS, URGENCIES } from '@hotline/db/enums';
 import { z } from 'zod';
 import { isValidPhone, normalizePhone } from '../privacy/phone.ts';
+import { UPLOAD_ID_PATTERN } from '../attachments/upload-id.ts';
 import { QUERY_CODE_PATTERN, TICKET_NO_PATTERN } from './numbers.ts';
 
 // Input schemas of the ticket verbs. Edges (HTTP routes, bots, the CLI) parse
@@ -53,6 +54,11 @@ const ticketFields = {
   urgency: z.enum(URGENCIES).default('normal'),
   /** Mayor's mailbox letters only: whom it is addressed to (codes from GET /api/catalog). */
   addressee: z.string().trim().max(32).optional(),
+  /** Photos uploaded beforehand (POST /api/uploads), in the order to show them. */
+  photos: z
+    .array(z.string().regex(UPLOAD_ID_PATTERN, '照片编号无效'))
+    .max(6, '每个工单最多 6 张照片')
+    .optional(),
 };
 
 type TicketFieldsShape = { [K in keyof typeof ticketFields]: z.output<(typeof ticketFields)[K]> } & { channel: string };

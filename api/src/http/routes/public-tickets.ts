@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { addAttachment, ATTACHMENT_LIMITS } from '../../domain/attachments/add-attachment.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { claimIdempotencyKey, hashRequest, IDEMPOTENCY_KEY_PATTERN } from '../../domain/idempotency/idempotency.ts';
+import { consumeChallenge, verifySolution } from '../../domain/pow/proof-of-work.ts';
 import { LIMITS, type RateLimit } from '../../domain/rate-limits/rate-limiter.ts';
 import { buildCitizenView } from '../../domain/tickets/citizen-view.ts';
 import { type CreatedTicket, createTicket } from '../../domain/tickets/create.ts';
@@ -56,7 +57,12 @@ export function publicTicketRoutes(deps: AppDeps) {
       description:
         '创建工单。`Idempotency-Key` 请求头（可选）按 Stripe 的语义去重：相同的键和请求体重放第一次的响应；相同的键、不同的请求体返回 422；第一次请求仍在处理时返回 409。',
       request: {
-        headers: z.object({ 'idempotency-key': z.string().optional().openapi({ description: '客户端生成的唯一键，如 UUID 或渠道消息 ID' }) }),
+        headers: z.object({
+          'idempotency-key': z.string().optional().openapi({ description: '客户端生成的唯一键，如 UUID 或渠道消息 ID' }),
+          'pow-challenge': z.string().max(200).optional().openapi({ description: '网页和市长信箱渠道：GET /api/pow/challenge 的 challenge' }),
+          'pow-nonce': z.string().max(16).optional().openapi({ description: '使 SHA-256(challenge:nonce) 前 bits 位为 0 的 nonce' }),
+          'pow-answer': z.string().max(8).optional().openapi({ description: '无法计算 nonce 时：验证题（question）的答案' }),
+        }),
         body: { ...json(CreateTicketInput, '工单内容'), required: true },
       },
       responses: { 201: json(TicketCreated, '已创建'), ...errors(400, 409, 415, 422, 429) },
@@ -69,15 +75,25 @@ export function publicTicketRoutes(deps: AppDeps) {
       // Flood limits: per address (known for the portal), per phone, per chat account.
       const limits: [RateLimit, string][] = [];
       const ip = c.get('clientIp');
-      if (ip) limits.push([LIMITS.filingPerClient, ip]);
+      // Per address only for the browser channels: chat filings all arrive from the bot's one address.
+      if (ip && (input.channel === 'web' || input.channel === 'mailbox')) limits.push([LIMITS.filingPerClient, ip]);
       if (input.contact?.phone) limits.push([LIMITS.filingPerPhone, input.contact.phone]);
       if (input.channelUserId) limits.push([LIMITS.filingPerChatUser, `${input.channel}:${input.channelUserId}`]);
+      // Web and mailbox filings are anonymous until the hotline calls back: make each one cost a moment of work.
+      const needsPow = deps.config.powBits > 0 && (input.channel === 'web' || input.channel === 'mailbox');
+      const checkPow = () => {
+        if (!needsPow) return null;
+        const challenge = c.req.header('pow-challenge');
+        if (!challenge) throw new DomainError('VALIDATION', '请完成人机验证', [{ path: 'pow', message: '请完成人机验证' }]);
+        return verifySolution(deps.secret, deps.config.powBits, { challenge, nonce: c.req.header('pow-nonce'), answer: c.req.header('pow-answer') }, ctx.now());
+      };
       const counted = async () => {
         for (const [limit, value] of limits) await deps.limiter.hit(limit, value);
       };
       if (key === undefined) {
         for (const [limit, value] of limits) await deps.limiter.assertWithin(limit, value, '提交过于频繁，请稍后再试；紧急情况请直接拨打 12345');
-        const created = await createTicket(ctx, input);
+        const pow = checkPow();
+        const created = await createTicket(ctx, input, { inTransaction: (tx) => (pow ? consumeChallenge(tx, pow) : Promise.resolve()) });
         await counted();
         return c.json(respond(created), 201);
       }
@@ -92,7 +108,13 @@ export function publicTicketRoutes(deps: AppDeps) {
       }
       try {
         for (const [limit, value] of limits) await deps.limiter.assertWithin(limit, value, '提交过于频繁，请稍后再试；紧急情况请直接拨打 12345');
-        const created = await createTicket(ctx, input, { inTransaction: (tx, result) => claim.complete(tx, 201, respond(result)) });
+        const pow = checkPow();
+        const created = await createTicket(ctx, input, {
+          inTransaction: async (tx, result) => {
+            if (pow) await consumeChallenge(tx, pow);
+            await claim.complete(tx, 201, respond(result));
+          },
+        });
         await counted();
         return c.json(respond(created), 201);
       } catch (error) {
