@@ -114,3 +114,18 @@ describe('POST /api/uploads', () => {
     expect(bad.json.error.details).toContainEqual({ path: 'photos.0', message: '照片编号无效' });
   });
 });
+
+describe('POST /api/tickets/check', () => {
+  it('answers with the errors a filing would get, or the limits that would apply, and files nothing', async () => {
+    const before = await h.database.db.select({ id: tickets.id }).from(tickets);
+    const bad = await api.post('/api/tickets/check', ticketBody({ location: { district: 'dongcheng', street: 'xiling_qingquan' } }));
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.details).toContainEqual({ path: 'location.street', message: '所选街道不属于所选的区' });
+    const good = await api.post('/api/tickets/check', ticketBody());
+    expect(good.status).toBe(200);
+    expect(good.json.valid).toBe(true);
+    expect(good.json.replyWorkingDays).toBeGreaterThan(0);
+    expect(new Date(good.json.acceptDueAt).getTime()).toBeGreaterThan(h.clock.now().getTime());
+    expect(await h.database.db.select({ id: tickets.id }).from(tickets)).toHaveLength(before.length);
+  });
+});

@@ -55,6 +55,17 @@ function resolveReferences(ctx: DomainContext, input: CreateTicketInput | Create
 }
 
 /**
+ * Everything createTicket checks, without filing: a form's review step
+ * shows the citizen their errors, or the time limits that will apply.
+ */
+export function checkTicket(ctx: DomainContext, input: CreateTicketInput | CreatePhoneTicketInput): { acceptDueAt: Date; replyWorkingDays: number } {
+  const refs = resolveReferences(ctx, input);
+  const classified = { type: input.type, categoryCode: refs.categoryCode, subcategoryCode: refs.subcategoryCode, urgency: input.urgency };
+  const { acceptDueAt } = acceptDue(ctx.rules.calendar, ctx.rules.settings.timeLimits, { ...classified, channel: input.channel }, ctx.now());
+  return { acceptDueAt, replyWorkingDays: replyWorkingDays(ctx.rules.settings.timeLimits, classified) };
+}
+
+/**
  * 提交诉求: every channel files through here. The ticket starts `submitted`
  * with its intake limit (acceptDueAt); the reply clock starts at dispatch.
  */

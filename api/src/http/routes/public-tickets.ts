@@ -6,7 +6,7 @@ import { claimIdempotencyKey, hashRequest, IDEMPOTENCY_KEY_PATTERN } from '../..
 import { consumeChallenge, verifySolution } from '../../domain/pow/proof-of-work.ts';
 import { LIMITS, type RateLimit } from '../../domain/rate-limits/rate-limiter.ts';
 import { buildCitizenView } from '../../domain/tickets/citizen-view.ts';
-import { type CreatedTicket, createTicket } from '../../domain/tickets/create.ts';
+import { checkTicket, type CreatedTicket, createTicket } from '../../domain/tickets/create.ts';
 import { authenticateCitizen, lookupTicket } from '../../domain/tickets/lookup.ts';
 import { rateByCitizen } from '../../domain/tickets/rate.ts';
 import { CitizenRatingInput, CreateTicketInput, LookupInput, QueryCode } from '../../domain/tickets/schemas.ts';
@@ -121,6 +121,27 @@ export function publicTicketRoutes(deps: AppDeps) {
         await claim.release();
         throw error;
       }
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/tickets/check',
+      tags: ['public'],
+      summary: '只校验、不提交',
+      description: '与 POST /api/tickets 相同的校验（字段、分类、区与街道、写信对象），通过时返回将适用的时限。供表单的确认步骤使用；不需要人机验证，不计入提交次数。',
+      request: { body: { ...json(CreateTicketInput, '工单内容'), required: true } },
+      responses: {
+        200: json(z.object({ valid: z.literal(true), acceptDueAt: z.string(), replyWorkingDays: z.number().int() }).openapi('TicketCheck'), '可以提交'),
+        ...errors(400),
+      },
+    }),
+    async (c) => {
+      const input = c.req.valid('json');
+      const ctx = await domainContext(c, deps, { kind: 'citizen', channel: input.channel, channelUserId: input.channelUserId ?? null });
+      const checked = checkTicket(ctx, input);
+      return c.json({ valid: true as const, acceptDueAt: checked.acceptDueAt.toISOString(), replyWorkingDays: checked.replyWorkingDays }, 200);
     },
   );
 
