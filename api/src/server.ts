@@ -38,7 +38,14 @@ export interface Running {
  * an empty database, syncs the demo accounts, serves the API and runs the
  * background jobs.
  */
-export async function start(config: Config, options: { database?: Database; logger?: Logger } = {}): Promise<Running> {
+export interface StartOptions {
+  database?: Database;
+  logger?: Logger;
+  /** Another build of the portal (a preview or a test build); default site/dist. */
+  siteDir?: string;
+}
+
+export async function start(config: Config, options: StartOptions = {}): Promise<Running> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const database =
     options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
@@ -71,7 +78,7 @@ export async function start(config: Config, options: { database?: Database; logg
     const secret = await loadSigningSecret(database.db, config.siteSecret);
     const deps = { database, rules, limiter, knowledge, logger, config, secret, internalToken: randomBytes(24).toString('base64url') };
     const app = createApp(deps);
-    const siteMounted = await mountSite(app, deps);
+    const siteMounted = await mountSite(app, deps, options.siteDir);
     if (!siteMounted) logger.warn('portal not built: run npm run build:site');
     server = await new Promise<ServerType>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));

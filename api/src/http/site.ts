@@ -27,7 +27,8 @@ type AstroHandler = (req: IncomingMessage, res: ServerResponse, next: undefined,
  * rendered by Astro. Pages reach the API through `locals.api`, which calls
  * the same Hono app in-process and tells it the citizen's address.
  */
-export async function mountSite(app: App, deps: AppDeps, distDir = SITE_DIST): Promise<boolean> {
+export async function mountSite(app: App, deps: AppDeps, dist = SITE_DIST): Promise<boolean> {
+  const distDir = dist.endsWith('/') ? dist : `${dist}/`;
   const entry = `${distDir}server/entry.mjs`;
   if (!existsSync(entry)) {
     app.get('/', (c) => c.text('门户网站尚未构建：请运行 npm run build:site（npm start 会自动构建）。', 503));
@@ -59,7 +60,7 @@ export async function mountSite(app: App, deps: AppDeps, distDir = SITE_DIST): P
       headers: { 'x-hotline-internal': deps.internalToken, 'x-hotline-client-ip': c.get('clientIp') ?? '' },
     });
     for (const [name, value] of Object.entries(PAGE_SECURITY_HEADERS)) env.outgoing.setHeader(name, value);
-    await handler(env.incoming, env.outgoing, undefined, { api, clientIp: c.get('clientIp') });
+    await handler(env.incoming, env.outgoing, undefined, { api, clientIp: c.get('clientIp'), secret: deps.secret, cookieSecure: deps.config.cookieSecure });
     return RESPONSE_ALREADY_SENT;
   });
   return true;

@@ -19,14 +19,156 @@ export interface ApiError {
 
 export type ApiResult<T> = { ok: true; data: T; status: number } | { ok: false; error: ApiError };
 
+export interface CodeLabel {
+  code: string;
+  label: string;
+}
+
 export interface Catalog {
   districts: { code: string; name: string; streets: { code: string; name: string }[] }[];
   categories: { code: string; name: string; children: { code: string; name: string }[] }[];
-  types: { code: string; label: string }[];
-  statuses: { code: string; label: string }[];
-  satisfaction: { code: string; label: string }[];
+  types: CodeLabel[];
+  statuses: CodeLabel[];
+  satisfaction: CodeLabel[];
   replyWorkingDays: Record<string, number>;
+  urgentReplyWorkingDays: number;
+  addressees: CodeLabel[];
+  emergencyNumbers: { number: string; label: string }[];
 }
+
+export interface SearchHit {
+  id: string;
+  question: string;
+  answer: string;
+  category: string;
+  subcategory: string | null;
+  score: number;
+}
+
+export type EmergencyNumber = '110' | '119' | '120';
+
+export interface Answer {
+  answer: string;
+  sources: { id: string; question: string }[];
+  confident: boolean;
+  suggestFiling: boolean;
+  emergency: EmergencyNumber | null;
+  related: { id: string; question: string }[];
+  mode: 'extractive' | 'llm' | 'none';
+  searchAvailable: boolean;
+}
+
+export interface KbEntry {
+  id: string;
+  question: string;
+  answer: string;
+  answerHtml: string;
+  category: string;
+  categoryName: string | null;
+  subcategory: string | null;
+  subcategoryName: string | null;
+  unitName: string | null;
+  reviewedAt: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface IntakeDraft {
+  draft: { type: string; category?: string; title?: string; description: string; location?: { district?: string; street?: string; address?: string }; urgency: string };
+  emergency: EmergencyNumber | null;
+  emergencyAdvice: string | null;
+  missing: ('location' | 'contact' | 'category')[];
+}
+
+export interface PowChallenge {
+  challenge: string;
+  bits: number;
+  question: string;
+  expiresAt: string;
+}
+
+export interface TicketCreated {
+  ticketNo: string;
+  queryCode: string;
+  status: string;
+  statusLabel: string;
+  dueAt: string;
+  replyWorkingDays: number;
+}
+
+export interface TicketCheck {
+  valid: true;
+  acceptDueAt: string;
+  replyWorkingDays: number;
+}
+
+export interface UploadDraft {
+  uploadId: string;
+  width: number;
+  height: number;
+  byteSize: number;
+}
+
+export interface CitizenTicket {
+  ticketNo: string;
+  status: string;
+  statusLabel: string;
+  type: string;
+  typeLabel: string;
+  channelLabel: string;
+  addressee: string | null;
+  category: { code: string; name: string } | null;
+  subcategory: { code: string; name: string } | null;
+  title: string;
+  description: string;
+  location: { district: string | null; street: string | null; address: string | null };
+  contact: { anonymous: boolean; name: string | null; phone: string | null };
+  confidential: boolean;
+  publishConsent: boolean;
+  createdAt: string;
+  acceptDueAt: string | null;
+  dueAt: string | null;
+  unit: string | null;
+  reply: { text: string; at: string } | null;
+  rating: { processSatisfaction: string; resultSatisfaction: string; resolved: boolean; comment: string | null; at: string } | null;
+  canRate: boolean;
+  unsatisfiedReopens: boolean;
+  mergedInto: string | null;
+  attachmentCount: number;
+  timeline: { at: string; action: string; label: string; text: string }[];
+}
+
+export interface PublicCase {
+  ticketNo: string;
+  title: string;
+  content: string;
+  category: { code: string; name: string } | null;
+  district: string | null;
+  addressee: string | null;
+  unit: string | null;
+  submittedAt: string;
+  repliedAt: string | null;
+  reply: string | null;
+}
+
+/** Where the portal's proof of work goes: POST /api/tickets reads it from headers. */
+export interface PowSolution {
+  challenge: string;
+  nonce?: string;
+  answer?: string;
+}
+
+const query = (params: Record<string, string | number | undefined>) => {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(key, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : '';
+};
 
 export class ApiClient {
   readonly #options: ApiClientOptions;
@@ -54,5 +196,69 @@ export class ApiClient {
     const res = await this.request<Catalog>('GET', '/api/catalog');
     if (!res.ok) throw new Error(res.error.message);
     return res.data;
+  }
+
+  search(q: string, limit = 5) {
+    return this.request<{ hits: SearchHit[]; confident: boolean }>('GET', `/api/kb/search${query({ q, limit })}`);
+  }
+
+  answer(question: string) {
+    return this.request<Answer>('POST', '/api/answer', { question, channel: 'web' });
+  }
+
+  entry(id: string) {
+    return this.request<KbEntry>('GET', `/api/kb/entries/${encodeURIComponent(id)}`);
+  }
+
+  entries(params: { category?: string; page?: number; pageSize?: number }) {
+    return this.request<Page<{ id: string; question: string; category: string; subcategory: string | null }>>('GET', `/api/kb/entries${query(params)}`);
+  }
+
+  feedback(body: { entryId: string; helpful: boolean; question?: string }) {
+    return this.request<null>('POST', '/api/kb/feedback', { ...body, channel: 'web' });
+  }
+
+  draft(text: string) {
+    return this.request<IntakeDraft>('POST', '/api/intake/draft', { text, channel: 'web' });
+  }
+
+  challenge() {
+    return this.request<PowChallenge>('GET', '/api/pow/challenge');
+  }
+
+  upload(file: File) {
+    const form = new FormData();
+    form.append('file', file);
+    return this.request<UploadDraft>('POST', '/api/uploads', form);
+  }
+
+  checkTicket(body: unknown) {
+    return this.request<TicketCheck>('POST', '/api/tickets/check', body);
+  }
+
+  fileTicket(body: unknown, options: { idempotencyKey: string; pow: PowSolution | null }) {
+    const headers: Record<string, string> = { 'idempotency-key': options.idempotencyKey };
+    if (options.pow) {
+      headers['pow-challenge'] = options.pow.challenge;
+      if (options.pow.nonce) headers['pow-nonce'] = options.pow.nonce;
+      if (options.pow.answer) headers['pow-answer'] = options.pow.answer;
+    }
+    return this.request<TicketCreated>('POST', '/api/tickets', body, headers);
+  }
+
+  lookup(ticketNo: string, queryCode: string) {
+    return this.request<CitizenTicket>('POST', '/api/tickets/lookup', { ticketNo, queryCode });
+  }
+
+  rate(ticketNo: string, body: { queryCode: string; processSatisfaction: string; resultSatisfaction: string; resolved: boolean; comment?: string }) {
+    return this.request<CitizenTicket>('POST', `/api/tickets/${encodeURIComponent(ticketNo)}/rating`, body);
+  }
+
+  letters(params: { q?: string; page?: number; pageSize?: number }) {
+    return this.request<Page<PublicCase>>('GET', `/api/mailbox/letters${query(params)}`);
+  }
+
+  echoWall(params: { category?: string; district?: string; month?: string; page?: number; pageSize?: number }) {
+    return this.request<Page<PublicCase>>('GET', `/api/echo-wall${query(params)}`);
   }
 }

@@ -1,0 +1,65 @@
+import type { answer as AnswerSource, ask as AskSource, home as HomeSource } from '../zh-CN/ask.ts';
+
+export const home: typeof HomeSource = {
+  title: 'Home',
+  heading: 'How can we help you?',
+  searchLabel: 'Type the question or problem you have',
+  searchPlaceholder: 'For example: how do I replace a lost social security card',
+  searchButton: 'Find answers',
+  instantTitle: 'Possible answers',
+  instantNone: 'No ready answer found. Press “Find answers” to see more, or file your request.',
+  instantCount: 'Possible answers found: {n}',
+  instantSearching: 'Searching…',
+  actionsTitle: 'Services',
+  actions: {
+    ask: { title: 'Ask a question', text: 'About policies and procedures: see our ready answers first' },
+    file: { title: 'Report an issue', text: 'Complaints, reports, requests for help, suggestions' },
+    mailbox: { title: "Mayor's mailbox", text: 'Write to the mayor, the party secretary or a district head' },
+    progress: { title: 'Track a case', text: 'See progress with your case number and query code, and rate the result' },
+    echoWall: { title: 'Resolved cases', text: 'See how issues others raised were resolved' },
+    faq: { title: 'Common questions', text: 'Browse the hotline’s answers by topic' },
+  },
+  howTitle: 'How your request is handled',
+  howSteps: [
+    'You submit it online, on WeChat or by phone, and get a case number and a query code.',
+    'The hotline accepts it in working hours; if it is not a government matter, we tell you why.',
+    'It goes to the responsible department, which replies within a set number of working days.',
+    'You rate the result; if you are not satisfied, you can ask for it to be handled again.',
+  ],
+};
+
+export const ask: typeof AskSource = {
+  title: 'Ask a question',
+  intro: 'Describe your question in a sentence; we first look for it in the hotline’s ready answers.',
+  questionLabel: 'Your question',
+  questionHint: 'Please do not include ID numbers, phone numbers or other personal details.',
+  submit: 'Find an answer',
+  emptyQuestion: 'Please type your question',
+  tooLong: 'Your question cannot be longer than 500 characters',
+  answerTitle: 'The answer we found',
+  sourceLink: 'Read the full answer',
+  notSureTitle: 'We have not found a precise answer yet',
+  notSureText: 'Look at the similar questions below, or send your question to 12345 and the responsible department will answer you.',
+  relatedTitle: 'Similar questions',
+  fileConsultation: 'Send my question to a department',
+  fileComplaint: 'Report an issue',
+  searchUnavailable: 'Answer search is temporarily unavailable. You can file your request directly or call 12345.',
+  emergencyTitle: 'This may be an emergency',
+  emergencyText: (number: string) => `Call ${number} now. An online request cannot guarantee a timely response.`,
+  callNow: (number: string) => `Call ${number}`,
+};
+
+export const answer: typeof AnswerSource = {
+  unit: 'Answered by',
+  reviewed: 'Last reviewed',
+  category: 'Topic',
+  helpfulQuestion: 'Did this answer solve your problem?',
+  helpfulYes: 'Yes, it did',
+  helpfulNo: 'No, it did not',
+  thanksYes: 'Thank you for your feedback!',
+  thanksNo: 'Sorry this did not help. You can send your question to 12345 and the responsible department will answer you.',
+  continueFiling: 'Send my question',
+  moreInCategory: (name: string) => `More questions about “${name}”`,
+  notFoundTitle: 'This answer does not exist or has been withdrawn',
+  notFoundText: 'It may have been updated. Search again, or file your request directly.',
+};

@@ -1,0 +1,2 @@
+// 常见问题: browsing the knowledge base by category.
+export const faq = {};

@@ -1,0 +1,9 @@
+import { answer, ask, home } from './ask.ts';
+import { common } from './common.ts';
+import { faq } from './faq.ts';
+import { file, letter, receipt } from './file.ts';
+import { accessibility, privacy } from './legal.ts';
+import { progress } from './progress.ts';
+import { echoWall, mailbox } from './published.ts';
+
+export const zhCN = { common, home, ask, answer, file, receipt, letter, progress, echoWall, mailbox, faq, privacy, accessibility };
