@@ -10,10 +10,17 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     projects: [
-      { extends: true, test: { name: 'pglite', include: ['**/*.test.ts'], env: { TEST_ENGINE: 'pglite' } } },
+      { extends: true, test: { name: 'pglite', include: ['**/*.test.ts'], exclude: ['browser/**', '**/node_modules/**'], env: { TEST_ENGINE: 'pglite' } } },
       ...(postgres
-        ? [{ extends: true, test: { name: 'postgres', include: ['**/*.test.ts'], exclude: ['**/pure/**', '**/*.pglite.test.ts'], env: { TEST_ENGINE: 'postgres' } } }]
+        ? [
+            {
+              extends: true,
+              test: { name: 'postgres', include: ['**/*.test.ts'], exclude: ['browser/**', '**/pure/**', '**/*.pglite.test.ts', '**/node_modules/**'], env: { TEST_ENGINE: 'postgres' } },
+            },
+          ]
         : []),
+      // The portal in Debian's Chromium, on the system as `npm start` runs it (embedded PGlite).
+      { extends: true, test: { name: 'browser', include: ['browser/**/*.test.ts'], testTimeout: 120_000, env: { TEST_ENGINE: 'pglite' } } },
     ],
   },
 });

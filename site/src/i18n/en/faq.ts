@@ -1,3 +1,26 @@
 import type { faq as Source } from '../zh-CN/faq.ts';
 
-export const faq: typeof Source = {};
+export const faq: typeof Source = {
+  title: 'Common questions',
+  intro: 'Questions people often ask the 12345 hotline, with our answers. Browse by topic, or search.',
+  searchLabel: 'Search common questions',
+  searchHint: 'Say in one sentence what you want to know, for example: how do I replace a lost social security card',
+  searchButton: 'Search',
+  categoriesTitle: 'Browse by topic',
+  subHint: (names: string[], more: boolean) => `${names.join(', ')}${more ? ' and more' : ''}`,
+  categoryIntro: (name: string) => `Common questions and answers about “${name}”.`,
+  subFilterTitle: 'Narrow down',
+  subAll: 'All',
+  entriesTitle: 'Questions',
+  count: (n: number) => (n === 1 ? '1 question' : `${n} questions`),
+  empty: 'There are no common questions on this topic yet.',
+  emptySub: 'There are no common questions on this subtopic yet.',
+  emptyHint: 'You can ask your question directly, or file it with 12345.',
+  askLink: 'Ask a question',
+  allCategories: 'All topics',
+  notListedTitle: 'Can’t find your question?',
+  notListedText: 'Ask it directly and we will look for an answer from the hotline first; if there is none, you can file it with 12345 and a department will answer.',
+  notFoundTitle: 'No such topic',
+  notFoundText: 'This topic does not exist; the link may be wrong. Please choose again from all topics.',
+  unavailable: 'The list of topics cannot be shown right now. Please try again later, or search for your question.',
+};

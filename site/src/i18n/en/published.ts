@@ -1,4 +1,61 @@
-import type { echoWall as EchoSource, mailbox as MailboxSource } from '../zh-CN/published.ts';
+import type { echoWall as EchoWallSource, mailbox as MailboxSource } from '../zh-CN/published.ts';
 
-export const echoWall: typeof EchoSource = {};
-export const mailbox: typeof MailboxSource = {};
+const caseWords = {
+  submitted: 'Filed on',
+  written: 'Written on',
+  replied: 'Replied on',
+  to: (addressee: string) => `To: ${addressee}`,
+  replyFrom: (unit: string) => `Reply from ${unit}`,
+  replyFromHotline: 'Reply from the 12345 hotline',
+  noReply: 'No reply text.',
+};
+
+export const echoWall: typeof EchoWallSource = {
+  title: 'Resolved cases',
+  intro: 'Requests that have been handled, with the departments’ replies: see how issues others raised were resolved.',
+  privacyNote: 'Only cases whose senders agreed to publication and that are not confidential are shown; names, phone numbers, ID numbers and house numbers are removed. Reports of wrongdoing are never published.',
+  filterTitle: 'Filter cases',
+  category: 'Topic',
+  district: 'District',
+  month: 'Month replied',
+  all: 'All',
+  monthLabel: (year: number, month: number) => new Intl.DateTimeFormat('en-GB', { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(year, month - 1, 1))),
+  filter: 'Filter',
+  clear: 'Clear filters',
+  badMonth: 'That month is not valid. Please choose one from the list',
+  resultsTitle: 'Resolved cases',
+  count: (n: number) => (n === 1 ? '1 case found' : `${n} cases found`),
+  empty: 'No cases match these filters.',
+  emptyHint: 'Try another topic, district or month.',
+  fileCta: 'Have an issue to report?',
+  fileLink: 'Report an issue',
+  ...caseWords,
+};
+
+export const mailbox: typeof MailboxSource = {
+  title: "Mayor's mailbox",
+  intro: 'The mayor’s mailbox is where residents write to the mayor, the city’s party secretary and the district heads: ideas for the city, criticism of the government’s work, and problems that other channels could not solve.',
+  whoTitle: 'Who reads your letter',
+  whoText: 'Every letter is read and registered by the mailbox staff (the 12345 citizen service hotline), passed to the department responsible, and answered by that department. The city’s leaders receive regular reports on the letters.',
+  listJoin: ', ',
+  addressees: (names: string) => `You can write to: ${names}.`,
+  whenTitle: 'When you get a reply',
+  replyDays: (n: number) => `Usually within ${n} working days. You can then read the reply and rate it with your case number and query code.`,
+  urgent: 'For urgent matters, do not write: call 12345. In danger, call 110, 119 or 120.',
+  write: 'Write a letter',
+  writeHint: 'Before you start, have ready what you want to say and your mobile number. You choose whether your letter may be published.',
+  track: 'See the reply to your letter',
+  lettersTitle: 'Published letters',
+  lettersIntro: 'The writers of these letters agreed to publication; personal details are removed.',
+  searchLabel: 'Search letters',
+  searchHint: 'Enter a keyword, at most 50 characters',
+  searchButton: 'Search',
+  searchTooLong: 'The search can be at most 50 characters',
+  clearSearch: 'Show all letters',
+  count: (n: number) => (n === 1 ? '1 letter' : `${n} letters`),
+  resultsFor: (q: string, n: number) => `Results for “${q}”: ${n === 1 ? '1 letter' : `${n} letters`}`,
+  empty: 'No letters have been published yet.',
+  noResults: (q: string) => `No letters found about “${q}”.`,
+  noResultsHint: 'Try another keyword, or see all letters.',
+  ...caseWords,
+};

@@ -1,2 +1,26 @@
 // 常见问题: browsing the knowledge base by category.
-export const faq = {};
+export const faq = {
+  title: '常见问题',
+  intro: '这里是 12345 热线整理的常见问题和答复，按类别浏览，或者直接搜索。',
+  searchLabel: '搜索常见问题',
+  searchHint: '用一句话说说您想问什么，例如：社保卡丢了怎么补办',
+  searchButton: '搜索',
+  categoriesTitle: '按类别浏览',
+  /** The first subcategories' names, as a hint under a category link. */
+  subHint: (names: string[], more: boolean) => `${names.join('、')}${more ? '等' : ''}`,
+  categoryIntro: (name: string) => `“${name}”类的常见问题和答复。`,
+  subFilterTitle: '细分类别',
+  subAll: '全部',
+  entriesTitle: '问题列表',
+  count: (n: number) => `共 ${n} 个问题`,
+  empty: '这个类别暂时还没有常见问题。',
+  emptySub: '这个细分类别暂时还没有常见问题。',
+  emptyHint: '您可以直接提问，或把问题提交给 12345。',
+  askLink: '我要咨询',
+  allCategories: '全部类别',
+  notListedTitle: '没有找到想问的？',
+  notListedText: '您可以直接提问，我们先从热线的答复中为您查找；找不到的，可以提交给 12345，由部门答复您。',
+  notFoundTitle: '没有这个类别',
+  notFoundText: '这个类别不存在，可能是链接有误。请从全部类别中重新选择。',
+  unavailable: '类别列表暂时无法显示，请稍后再试，或直接搜索您的问题。',
+};

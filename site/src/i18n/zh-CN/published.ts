@@ -1,3 +1,62 @@
 // 回音壁 and the 市长信箱 landing page with its public letters.
-export const echoWall = {};
-export const mailbox = {};
+
+/** Words shared by the two lists of published cases. */
+const caseWords = {
+  submitted: '提交时间',
+  written: '来信时间',
+  replied: '答复时间',
+  to: (addressee: string) => `写给${addressee}`,
+  replyFrom: (unit: string) => `${unit}的答复`,
+  replyFromHotline: '12345 热线的答复',
+  noReply: '暂无答复内容。',
+};
+
+export const echoWall = {
+  title: '回音壁',
+  intro: '这里公开的是已经办结的诉求和部门的答复，看看别人反映的问题是怎么解决的。',
+  privacyNote: '只公开诉求人同意公开、不涉及保密的事项；姓名、电话、证件号和门牌号都已去除。举报类事项不公开。',
+  filterTitle: '筛选案例',
+  category: '诉求分类',
+  district: '所在区',
+  month: '答复月份',
+  all: '全部',
+  monthLabel: (year: number, month: number) => `${year}年${month}月`,
+  filter: '筛选',
+  clear: '清除筛选',
+  badMonth: '月份不正确，请从列表中选择',
+  resultsTitle: '办结案例',
+  count: (n: number) => `找到 ${n} 个案例`,
+  empty: '暂无符合条件的案例。',
+  emptyHint: '可以换个分类、区或月份再试试。',
+  fileCta: '有问题要反映？',
+  fileLink: '我要反映',
+  ...caseWords,
+};
+
+export const mailbox = {
+  title: '市长信箱',
+  intro: '市长信箱是市民给市长、市委书记和区长写信的渠道。对城市发展的意见建议，对政府工作的批评，以及靠其他途径没能解决的问题，都可以写信。',
+  whoTitle: '谁会看您的来信',
+  whoText: '每封来信都由市长信箱的工作人员（12345 市民服务热线）阅读和登记，转给负责的部门办理，并由部门答复您。来信情况定期报告市领导。',
+  listJoin: '、',
+  addressees: (names: string) => `可以写信给：${names}。`,
+  whenTitle: '多久答复',
+  replyDays: (n: number) => `一般在 ${n} 个工作日内答复。答复后，您可以凭工单编号和查询码查看答复并评价。`,
+  urgent: '急事请不要写信：紧急情况请直接拨打 12345，遇到危险请拨打 110、119、120。',
+  write: '写信',
+  writeHint: '写信前请准备好：想说的事情、您的手机号码。可以选择是否公开来信。',
+  track: '查看来信答复进度',
+  lettersTitle: '公开来信',
+  lettersIntro: '以下来信的写信人同意公开；个人信息已去除。',
+  searchLabel: '搜索来信',
+  searchHint: '输入关键词，最多 50 个字',
+  searchButton: '搜索',
+  searchTooLong: '搜索词不能超过 50 个字',
+  clearSearch: '显示全部来信',
+  count: (n: number) => `共 ${n} 封来信`,
+  resultsFor: (q: string, n: number) => `“${q}”的搜索结果：${n} 封来信`,
+  empty: '暂无公开的来信。',
+  noResults: (q: string) => `没有找到与“${q}”有关的来信。`,
+  noResultsHint: '换个关键词试试，或查看全部来信。',
+  ...caseWords,
+};
