@@ -22,3 +22,6 @@ export * from './kb-entry-versions.ts';
 export * from './kb-intake-rules.ts';
 export * from './kb-unanswered.ts';
 export * from './kb-vocabulary.ts';
+export * from './chat-sessions.ts';
+export * from './chat-inbound.ts';
+export * from './chat-notifications.ts';
