@@ -1,0 +1,8 @@
+/** Citizen-facing copy of the WeChat adapters (the dialog's own copy is in bots/src/messages). */
+export const WECHAT_COPY = {
+  replyWithNumber: '（请回复序号选择）',
+  unsupportedType: '抱歉，这里暂时只能处理文字、图片和位置消息。请用文字描述您的问题。',
+  failed: '抱歉，系统暂时出了点问题，请稍后再试，或拨打 12345 热线。',
+  /** A template message field holds 20 characters. */
+  templateNotice: '您反映的事项有新进展，请发送“我的工单”查看',
+} as const;

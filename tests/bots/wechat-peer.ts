@@ -1,0 +1,166 @@
+import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * WeChat's side of the official account, for tests: the push signatures and
+ * the safe-mode cipher written here independently of bots/src/wechat-oa from
+ * the platform's documentation, and a recording local HTTP server standing
+ * in for api.weixin.qq.com.
+ */
+
+export const TOKEN = 'hotlineToken2026';
+export const APP_ID = 'wx1234567890abcdef';
+export const APP_SECRET = 'app-secret-0123456789abcdef';
+// 43 characters, as the platform generates them.
+export const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
+export const ACCOUNT = 'gh_0123456789ab';
+
+export function sign(...parts: string[]): string {
+  return createHash('sha1').update(parts.sort().join('')).digest('hex');
+}
+
+function keyAndIv() {
+  const key = Buffer.from(AES_KEY + '=', 'base64');
+  return { key, iv: key.subarray(0, 16) };
+}
+
+export function wechatEncrypt(message: string, appId = APP_ID): string {
+  const { key, iv } = keyAndIv();
+  const msg = Buffer.from(message);
+  const len = Buffer.from([(msg.length >>> 24) & 255, (msg.length >>> 16) & 255, (msg.length >>> 8) & 255, msg.length & 255]);
+  const plain = Buffer.concat([Buffer.from('0123456789abcdef'), len, msg, Buffer.from(appId)]);
+  const n = 32 - (plain.length % 32);
+  const cipher = createCipheriv('aes-256-cbc', key, iv).setAutoPadding(false);
+  return Buffer.concat([cipher.update(Buffer.concat([plain, Buffer.alloc(n, n)])), cipher.final()]).toString('base64');
+}
+
+export function wechatDecrypt(encrypted: string): { message: string; appId: string; padding: number } {
+  const { key, iv } = keyAndIv();
+  const decipher = createDecipheriv('aes-256-cbc', key, iv).setAutoPadding(false);
+  const plain = Buffer.concat([decipher.update(Buffer.from(encrypted, 'base64')), decipher.final()]);
+  const padding = plain[plain.length - 1]!;
+  const body = plain.subarray(0, plain.length - padding);
+  const len = body.readUInt32BE(16);
+  return { message: body.subarray(20, 20 + len).toString(), appId: body.subarray(20 + len).toString(), padding };
+}
+
+export function textPush(input: { from: string; content: string; msgId: string; createTime?: number }): string {
+  return `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><FromUserName><![CDATA[${input.from}]]></FromUserName><CreateTime>${input.createTime ?? 1_700_000_000}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${input.content}]]></Content><MsgId>${input.msgId}</MsgId></xml>`;
+}
+
+export function eventPush(input: { from: string; event: string; createTime: number }): string {
+  return `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><FromUserName><![CDATA[${input.from}]]></FromUserName><CreateTime>${input.createTime}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[${input.event}]]></Event></xml>`;
+}
+
+export function imagePush(input: { from: string; mediaId: string; msgId: string }): string {
+  return `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><FromUserName><![CDATA[${input.from}]]></FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[http://mmbiz.qpic.cn/x]]></PicUrl><MediaId><![CDATA[${input.mediaId}]]></MediaId><MsgId>${input.msgId}</MsgId></xml>`;
+}
+
+export function locationPush(input: { from: string; msgId: string; lat: string; lng: string; label: string }): string {
+  return `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><FromUserName><![CDATA[${input.from}]]></FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[location]]></MsgType><Location_X>${input.lat}</Location_X><Location_Y>${input.lng}</Location_Y><Scale>15</Scale><Label><![CDATA[${input.label}]]></Label><MsgId>${input.msgId}</MsgId></xml>`;
+}
+
+/** The query string WeChat puts on a push; safe mode adds msg_signature over the Encrypt field. */
+export function pushQuery(at: Date, options: { encrypt?: string; nonce?: string; token?: string; openid?: string } = {}): string {
+  const timestamp = String(Math.floor(at.getTime() / 1000));
+  const nonce = options.nonce ?? String(Math.floor(Math.random() * 1e9));
+  const token = options.token ?? TOKEN;
+  const q = new URLSearchParams({ signature: sign(token, timestamp, nonce), timestamp, nonce, openid: options.openid ?? 'o' });
+  if (options.encrypt !== undefined) {
+    q.set('encrypt_type', 'aes');
+    q.set('msg_signature', sign(token, timestamp, nonce, options.encrypt));
+  }
+  return q.toString();
+}
+
+export function encryptedEnvelope(inner: string): { body: string; encrypt: string } {
+  const encrypt = wechatEncrypt(inner);
+  return { encrypt, body: `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>` };
+}
+
+/** Reads a plaintext passive reply's fields. */
+export function replyFields(xml: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const m of xml.matchAll(/<(\w+)>(?:<!\[CDATA\[([\s\S]*?)\]\]>|([^<]*))<\/\1>/g)) fields[m[1]!] = m[2] ?? m[3] ?? '';
+  return fields;
+}
+
+export interface RecordedCall {
+  path: string;
+  query: URLSearchParams;
+  body: any;
+}
+
+/** A recording stand-in for api.weixin.qq.com. */
+export class FakeWechatApi {
+  server: Server;
+  calls: RecordedCall[] = [];
+  tokensIssued = 0;
+  /** Answers for the next custom/send calls (errcodes), consumed in order; 0 when empty. */
+  customSendErrors: number[] = [];
+  media = new Map<string, { bytes: Buffer; type: string }>();
+  url = '';
+
+  constructor() {
+    this.server = createServer(async (req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      const raw = await readBody(req);
+      let body: any = undefined;
+      try {
+        body = raw.length ? JSON.parse(raw.toString()) : undefined;
+      } catch {}
+      this.calls.push({ path: url.pathname, query: url.searchParams, body });
+      const json = (value: unknown) => {
+        res.writeHead(200, { 'content-type': 'application/json; encoding=utf-8' });
+        res.end(JSON.stringify(value));
+      };
+      if (url.pathname === '/cgi-bin/token') {
+        if (url.searchParams.get('appid') !== APP_ID || url.searchParams.get('secret') !== APP_SECRET) return json({ errcode: 40013, errmsg: 'invalid appid' });
+        this.tokensIssued++;
+        return json({ access_token: `ACCESS_TOKEN_${this.tokensIssued}`, expires_in: 7200 });
+      }
+      const token = url.searchParams.get('access_token');
+      if (token !== `ACCESS_TOKEN_${this.tokensIssued}`) return json({ errcode: 40001, errmsg: 'invalid credential' });
+      if (url.pathname === '/cgi-bin/message/custom/send' || url.pathname === '/cgi-bin/message/template/send') {
+        const errcode = url.pathname.endsWith('custom/send') ? (this.customSendErrors.shift() ?? 0) : 0;
+        return json({ errcode, errmsg: errcode ? 'refused' : 'ok' });
+      }
+      if (url.pathname === '/cgi-bin/media/get') {
+        const medium = this.media.get(url.searchParams.get('media_id') ?? '');
+        if (!medium) return json({ errcode: 40007, errmsg: 'invalid media_id' });
+        res.writeHead(200, { 'content-type': medium.type, 'content-length': String(medium.bytes.length) });
+        return res.end(medium.bytes);
+      }
+      res.writeHead(404).end();
+    });
+  }
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  sent(path = '/cgi-bin/message/custom/send'): RecordedCall[] {
+    return this.calls.filter((c) => c.path === path);
+  }
+
+  /** Expires the current token on WeChat's side (as a token fetched elsewhere would). */
+  rotateToken(): void {
+    this.tokensIssued++;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
