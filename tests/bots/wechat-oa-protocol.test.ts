@@ -146,7 +146,7 @@ describe('plaintext pushes', () => {
     const unsigned = await push(body, 'timestamp=1&nonce=2');
     expect(unsigned.status).toBe(401);
     expect(dialog.calls).toHaveLength(0);
-    const rows = await database.db.select().from(chatInbound).where(and(eq(chatInbound.network, 'wechat-oa'), eq(chatInbound.messageKey, msgId)));
+    const rows = await database.db.select().from(chatInbound).where(and(eq(chatInbound.network, 'wechat-oa'), eq(chatInbound.messageKey, `push:${msgId}`)));
     expect(rows).toHaveLength(0);
   });
 

@@ -53,8 +53,8 @@ export function eventPush(input: { from: string; event: string; createTime: numb
   return `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><FromUserName><![CDATA[${input.from}]]></FromUserName><CreateTime>${input.createTime}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[${input.event}]]></Event></xml>`;
 }
 
-export function imagePush(input: { from: string; mediaId: string; msgId: string }): string {
-  return `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><FromUserName><![CDATA[${input.from}]]></FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[http://mmbiz.qpic.cn/x]]></PicUrl><MediaId><![CDATA[${input.mediaId}]]></MediaId><MsgId>${input.msgId}</MsgId></xml>`;
+export function imagePush(input: { from: string; mediaId: string; msgId: string; createTime?: number }): string {
+  return `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><FromUserName><![CDATA[${input.from}]]></FromUserName><CreateTime>${input.createTime ?? 1_700_000_000}</CreateTime><MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[http://mmbiz.qpic.cn/x]]></PicUrl><MediaId><![CDATA[${input.mediaId}]]></MediaId><MsgId>${input.msgId}</MsgId></xml>`;
 }
 
 export function locationPush(input: { from: string; msgId: string; lat: string; lng: string; label: string }): string {
@@ -163,4 +163,29 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** A valid 1×1 PNG (the API checks what it stores). */
+export const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+
+/** The number of the option labelled `label` in a reply with numbered options ("2. 没解决"). */
+export function optionNumber(content: string, label: string): string {
+  const match = content.split('\n').find((line) => new RegExp(`^\\d+\\. ${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`).test(line));
+  if (!match) throw new Error(`no option "${label}" in:\n${content}`);
+  return match.split('.')[0]!;
+}
+
+/**
+ * What a citizen answers at each step of a filing, by what the dialog asked
+ * (the dialog's own copy, bots/src/messages/zh-CN.ts): the first district
+ * and street, no time (skipped), a name and phone, the photo step is handled by the caller.
+ */
+export function filingAnswer(content: string): { text: string } | { photo: true } | { done: true } | null {
+  if (content.includes('工单编号：')) return { done: true };
+  if (content.includes('请核对您的诉求')) return { text: optionNumber(content, '确认提交') };
+  if (content.includes('现场照片')) return { photo: true };
+  if (content.includes('姓名和手机号')) return { text: '张三 13800000000' };
+  if (content.includes('什么时候发生')) return { text: optionNumber(content, '跳过') };
+  if (content.includes('哪个区') || content.includes('街道')) return { text: '1' };
+  return null;
 }

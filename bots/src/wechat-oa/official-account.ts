@@ -174,9 +174,17 @@ export function createWechatOfficialAccount(deps: WechatOaDeps): WechatOfficialA
     });
   };
 
-  /** A new message claims its key in the database; false when it was taken in before (by this or another process). */
+  /**
+   * A new push claims its key in the database; false when it was taken in
+   * before (by this or another process). Prefixed 'push:' because the dialog
+   * engine dedupes on the bare message id itself, and must still see it as new.
+   */
   const claim = async (key: string): Promise<boolean> => {
-    const rows = await db.insert(chatInbound).values({ network: NETWORK, messageKey: key, receivedAt: now() }).onConflictDoNothing().returning({ key: chatInbound.messageKey });
+    const rows = await db
+      .insert(chatInbound)
+      .values({ network: NETWORK, messageKey: `push:${key}`, receivedAt: now() })
+      .onConflictDoNothing()
+      .returning({ key: chatInbound.messageKey });
     return rows.length > 0;
   };
 
