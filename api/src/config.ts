@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { type BotsConfig, loadBotsConfig } from '@hotline/bots/config';
 import { z } from 'zod';
 
 const flag = (fallback: boolean) =>
@@ -65,6 +66,8 @@ export interface Config {
   kbSearchCache: number;
   siteSecret: string | undefined;
   powBits: number;
+  /** The chat bots (TELEGRAM_*, CHAT_SESSION_IDLE_MINUTES), parsed by bots/src/config.ts. */
+  bots: BotsConfig;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -74,6 +77,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`配置有误 (environment variables):\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const bots = loadBotsConfig(env);
   if (e.LLM_BASE_URL && !e.LLM_MODEL) throw new Error('配置有误 (environment variables):\n  LLM_MODEL: 设置 LLM_BASE_URL 时必须同时设置 LLM_MODEL');
   return {
     port: e.PORT,
@@ -94,5 +98,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     kbSearchCache: e.KB_SEARCH_CACHE,
     siteSecret: e.SITE_SECRET,
     powBits: e.POW_BITS,
+    bots,
   };
 }

@@ -22,6 +22,7 @@ try {
     `  接口文档:   ${running.url}/api/openapi.json`,
     `  数据库:     ${running.database.engine === 'pglite' ? `内嵌 PGlite（${config.dataDir}/pglite）` : 'PostgreSQL（DATABASE_URL）'}`,
   ];
+  lines.push(`  聊天渠道:   ${running.bots.statusLines().join('；')}`);
   if (running.seeded) lines.push('  已载入示范市的演示配置（区、街道、分类、承办单位、派单规则）');
   if (running.demoAccounts.length > 0) {
     lines.push('', '  演示账号（仅演示模式；DEMO=0 时停用）:');

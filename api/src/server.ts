@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { type Database, openDatabase } from '@hotline/db';
+import { type Bots, createBots, PUBLIC_EVENT_TOPIC } from '@hotline/bots';
 import { createChatModel, type EmbeddedMeili } from '@hotline/knowledge';
 import type { Config } from './config.ts';
 import { localDayOf } from './domain/calendar/local-time.ts';
@@ -28,6 +29,8 @@ export interface Running {
   meili: EmbeddedMeili | null;
   demoAccounts: DemoAccount[];
   seeded: boolean;
+  /** The chat bots configured in this process (statusLines() says which are on). */
+  bots: Bots;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -52,6 +55,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   let server: ServerType | undefined;
   let jobs: BackgroundJobs | null = null;
   let meili: EmbeddedMeili | null = null;
+  let bots: Bots | null = null;
   try {
     await database.migrate();
     const seeded = await seedReferenceData(database.db);
@@ -78,6 +82,16 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     const secret = await loadSigningSecret(database.db, config.siteSecret);
     const deps = { database, rules, limiter, knowledge, logger, config, secret, internalToken: randomBytes(24).toString('base64url') };
     const app = createApp(deps);
+    // Chat bots call the API in-process, with the internal token, like the portal's pages.
+    bots = createBots({
+      config: config.bots,
+      db: database.db,
+      fetch: (request) => Promise.resolve(app.fetch(request)),
+      internalToken: deps.internalToken,
+      logger,
+      publicUrl: config.publicUrl,
+    });
+    bots.mountWebhooks(app); // before the portal's catch-all
     const siteMounted = await mountSite(app, deps, options.siteDir);
     if (!siteMounted) logger.warn('portal not built: run npm run build:site');
     server = await new Promise<ServerType>((resolve, reject) => {
@@ -89,9 +103,13 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     const url = config.publicUrl ?? `http://${host}:${address.port}`;
     if (config.jobs) {
       jobs = new BackgroundJobs({ db: database.db, rules, limiter, logger, knowledge });
+      // Status messages to citizens who filed from a chat.
+      jobs.outbox.on(PUBLIC_EVENT_TOPIC, bots.notify);
       jobs.start();
     }
+    await bots.start();
     const running = server;
+    const runningBots = bots;
     let closing: Promise<void> | undefined;
     return {
       url,
@@ -103,6 +121,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
       demoAccounts,
       seeded,
       logger,
+      bots: runningBots,
       close() {
         closing ??= (async () => {
           await new Promise<void>((resolve) => {
@@ -110,6 +129,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
             // Keep-alive connections would hold close() open for minutes.
             (running as { closeAllConnections?: () => void }).closeAllConnections?.();
           });
+          await runningBots.stop();
           await jobs?.stop();
           await meili?.stop();
           await database.close();
@@ -119,6 +139,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     };
   } catch (error) {
     server?.close();
+    await bots?.stop().catch(() => undefined);
     await jobs?.stop();
     await meili?.stop();
     await database.close();

@@ -18,6 +18,10 @@ import { TestClock } from './clock.ts';
 import { openTestDatabase, type TestDatabase } from './database.ts';
 
 export const TEST_PASSWORD = 'test-password-2026';
+/** The app's internal token in tests: what the portal and the chat bots of the process send. */
+export const TEST_INTERNAL_TOKEN = 'test-internal-token';
+/** Headers of a call from this process's own channels (portal, bots): chat filings need them. */
+export const INTERNAL_HEADERS: Readonly<Record<string, string>> = { 'x-hotline-internal': TEST_INTERNAL_TOKEN };
 
 export interface Harness {
   database: TestDatabase;
@@ -91,7 +95,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     config: { trustProxy: options.trustProxy ?? true, cookieSecure: false, powBits: options.powBits ?? 0 },
     secret: 'test-signing-secret-0123456789abcdef',
     now: clock.now,
-    internalToken: 'test-internal-token',
+    internalToken: TEST_INTERNAL_TOKEN,
   });
   return {
     database,
@@ -160,10 +164,13 @@ export async function createStaff(h: Harness, role: StaffRole, unitId?: string):
   return staff;
 }
 
+/** `internal`: call as this process's own channels do (the internal token). */
+type RequestInit = { token?: string; headers?: Record<string, string>; internal?: boolean };
+
 /** JSON request helpers against the in-process app. */
 export function client(h: Harness) {
-  const send = async (method: string, path: string, body?: unknown, init: { token?: string; headers?: Record<string, string> } = {}) => {
-    const headers: Record<string, string> = { ...(init.headers ?? {}) };
+  const send = async (method: string, path: string, body?: unknown, init: RequestInit = {}) => {
+    const headers: Record<string, string> = { ...(init.internal ? INTERNAL_HEADERS : {}), ...(init.headers ?? {}) };
     if (body !== undefined) headers['content-type'] ??= 'application/json';
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     const known = init.token ? staffByToken.get(init.token) : undefined;
@@ -186,9 +193,9 @@ export function client(h: Harness) {
     return { status: res.status, headers: res.headers, json, text };
   };
   return {
-    get: (path: string, init?: { token?: string; headers?: Record<string, string> }) => send('GET', path, undefined, init),
-    post: (path: string, body?: unknown, init?: { token?: string; headers?: Record<string, string> }) => send('POST', path, body, init),
-    put: (path: string, body?: unknown, init?: { token?: string; headers?: Record<string, string> }) => send('PUT', path, body, init),
-    delete: (path: string, init?: { token?: string; headers?: Record<string, string> }) => send('DELETE', path, undefined, init),
+    get: (path: string, init?: RequestInit) => send('GET', path, undefined, init),
+    post: (path: string, body?: unknown, init?: RequestInit) => send('POST', path, body, init),
+    put: (path: string, body?: unknown, init?: RequestInit) => send('PUT', path, body, init),
+    delete: (path: string, init?: RequestInit) => send('DELETE', path, undefined, init),
   };
 }

@@ -3,6 +3,7 @@ import { DomainError } from '../domain/errors.ts';
 import { errorResponse, toErrorResponse } from './errors.ts';
 import { apiHeaders, requestContext, staffSession } from './middleware.ts';
 import { catalogRoutes } from './routes/catalog.ts';
+import { chatRoutes } from './routes/chat.ts';
 import { filingAidRoutes } from './routes/filing-aids.ts';
 import { healthRoutes } from './routes/health.ts';
 import { knowledgeAdminRoutes } from './routes/knowledge-admin.ts';
@@ -27,6 +28,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes(deps));
   app.route('/', catalogRoutes(deps));
   app.route('/', publicTicketRoutes(deps));
+  app.route('/', chatRoutes(deps));
   app.route('/', publishedRoutes(deps));
   app.route('/', filingAidRoutes(deps));
   app.route('/', staffAuthRoutes(deps));

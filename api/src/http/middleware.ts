@@ -33,9 +33,21 @@ export function requestContext(deps: AppDeps): MiddlewareHandler<AppEnv> {
   };
 }
 
-function clientIp(c: Context<AppEnv>, deps: AppDeps): string | null {
+/**
+ * Whether the request comes from this process's own channels (the portal's
+ * pages, the chat bots): they carry the per-process internal token.
+ * Constant-time, so the token cannot be guessed byte by byte.
+ */
+export function isInternalRequest(c: Context<AppEnv>, deps: Pick<AppDeps, 'internalToken'>): boolean {
   const internal = c.req.header('x-hotline-internal');
-  if (internal && internal.length === deps.internalToken.length && timingSafeEqual(Buffer.from(internal), Buffer.from(deps.internalToken))) {
+  if (!internal) return false;
+  const given = Buffer.from(internal);
+  const expected = Buffer.from(deps.internalToken);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+function clientIp(c: Context<AppEnv>, deps: AppDeps): string | null {
+  if (isInternalRequest(c, deps)) {
     return c.req.header('x-hotline-client-ip') || null;
   }
   if (deps.config.trustProxy) {

@@ -12,12 +12,13 @@ import { rateByCitizen } from '../../domain/tickets/rate.ts';
 import { CitizenRatingInput, CreateTicketInput, LookupInput, QueryCode } from '../../domain/tickets/schemas.ts';
 import { STATUS_LABELS } from '../../domain/tickets/state-machine.ts';
 import { ErrorBody } from '../errors.ts';
+import { isInternalRequest } from '../middleware.ts';
 import { clientKey, createRouter, domainContext } from '../router.ts';
 import type { AppDeps } from '../types.ts';
 import { CitizenTicketViewSchema, ticketNoParam } from './schemas.ts';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
-const errors = (...codes: (400 | 404 | 409 | 413 | 415 | 422 | 429)[]) =>
+const errors = (...codes: (400 | 403 | 404 | 409 | 413 | 415 | 422 | 429)[]) =>
   Object.fromEntries(codes.map((code) => [code, json(ErrorBody, '错误')])) as Record<number, ReturnType<typeof json>>;
 
 export const TicketCreated = z
@@ -65,10 +66,14 @@ export function publicTicketRoutes(deps: AppDeps) {
         }),
         body: { ...json(CreateTicketInput, '工单内容'), required: true },
       },
-      responses: { 201: json(TicketCreated, '已创建'), ...errors(400, 409, 415, 422, 429) },
+      responses: { 201: json(TicketCreated, '已创建'), ...errors(400, 403, 409, 415, 422, 429) },
     }),
     async (c) => {
       const input = c.req.valid('json');
+      // Chat filings name the citizen's chat account; only our own bots (internal token) may say whose it is.
+      if ((input.channel === 'wechat' || input.channel === 'telegram' || input.channelUserId) && !isInternalRequest(c, deps)) {
+        throw new DomainError('FORBIDDEN', '微信和 Telegram 的诉求请通过对应的聊天渠道提交');
+      }
       const ctx = await domainContext(c, deps, { kind: 'citizen', channel: input.channel, channelUserId: input.channelUserId ?? null });
       const key = c.req.header('idempotency-key');
       const respond = ticketCreatedBody;
