@@ -17,7 +17,9 @@ export const onRequest = defineMiddleware(async (context, next) => {
     // A security cookie, not a tracker: it holds nothing about the citizen.
     cookies.set(CSRF_COOKIE, seed, { httpOnly: true, sameSite: 'lax', path: '/', secure: locals.cookieSecure, maxAge: YEAR });
   }
-  locals.csrfToken = csrfToken(locals.secret, seed);
+  // Astro renders its error pages (500) without the locals the server passed in:
+  // such a page still renders, and a form posted from it is simply not trusted.
+  locals.csrfToken = locals.secret ? csrfToken(locals.secret, seed) : '';
   locals.form = null;
   locals.formTrusted = false;
 
@@ -30,7 +32,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
     } catch {
       locals.form = new FormData();
     }
-    locals.formTrusted = csrfTokenMatches(locals.secret, seed, locals.form.get(CSRF_FIELD));
+    locals.formTrusted = !!locals.secret && csrfTokenMatches(locals.secret, seed, locals.form.get(CSRF_FIELD));
   }
 
   const response = await next();
