@@ -108,6 +108,12 @@ export async function start(config: Config, options: StartOptions = {}): Promise
       jobs.start();
     }
     await bots.start();
+    // Chat dedupe records older than a day and sessions idle for a week are dropped.
+    const chatSessions = bots.dialog.sessions;
+    const purgeChat = setInterval(() => {
+      chatSessions.purge(new Date()).catch((error) => logger.warn('chat session purge failed', { error: String((error as Error)?.message ?? error).slice(0, 200) }));
+    }, 60 * 60_000);
+    purgeChat.unref();
     const running = server;
     const runningBots = bots;
     let closing: Promise<void> | undefined;
@@ -129,6 +135,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
             // Keep-alive connections would hold close() open for minutes.
             (running as { closeAllConnections?: () => void }).closeAllConnections?.();
           });
+          clearInterval(purgeChat);
           await runningBots.stop();
           await jobs?.stop();
           await meili?.stop();
