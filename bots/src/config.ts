@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { loadWechatOaConfig, type WechatOaConfig } from './wechat-oa/config.ts';
+import { loadWechatyConfig, type WechatyConfig } from './wechaty/config.ts';
 
 const optional = <T extends z.ZodType>(schema: T) => schema.optional().or(z.literal('').transform(() => undefined));
 
@@ -32,6 +34,10 @@ export interface TelegramConfig {
 export interface BotsConfig {
   telegram: TelegramConfig | null;
   sessionIdleMinutes: number;
+  /** The WeChat official account (WECHAT_*); null or absent: off. */
+  wechatOa?: WechatOaConfig | null;
+  /** The Wechaty bot (WECHATY_*); null or absent: off. */
+  wechaty?: WechatyConfig | null;
 }
 
 export const DEFAULT_TELEGRAM_API_ROOT = 'https://api.telegram.org';
@@ -48,5 +54,7 @@ export function loadBotsConfig(env: Record<string, string | undefined> = process
       ? { token: e.TELEGRAM_BOT_TOKEN, mode: e.TELEGRAM_MODE, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, apiRoot: (e.TELEGRAM_API_ROOT ?? DEFAULT_TELEGRAM_API_ROOT).replace(/\/+$/, '') }
       : null,
     sessionIdleMinutes: e.CHAT_SESSION_IDLE_MINUTES,
+    wechatOa: loadWechatOaConfig(env),
+    wechaty: loadWechatyConfig(env),
   };
 }

@@ -8,6 +8,8 @@ import type { ChatSender, Network } from './dialog/types.ts';
 import type { BotLogger } from './logger.ts';
 import { createNotificationHandler } from './notifications.ts';
 import { TelegramAdapter } from './telegram/bot.ts';
+import { wechatOfficialAccountChannel } from './wechat-oa/channel.ts';
+import { wechatyChannel } from './wechaty/channel.ts';
 import type { ThrottleOptions } from './telegram/throttle.ts';
 
 export { type BotsConfig, loadBotsConfig } from './config.ts';
@@ -88,6 +90,9 @@ export function createBots(deps: BotsDeps): Bots {
   } else {
     adapters.push({ network: 'telegram', status: 'Telegram: 未配置（设置 TELEGRAM_BOT_TOKEN 启用）' });
   }
+
+  adapters.push(wechatOfficialAccountChannel({ config: deps.config.wechatOa ?? null, dialog, db: deps.db, logger: deps.logger, now: deps.now }));
+  adapters.push(wechatyChannel({ config: deps.config.wechaty ?? null, dialog, logger: deps.logger }));
 
   const senders = new Map<Network, ChatSender>();
   for (const adapter of adapters) if (adapter.sender) senders.set(adapter.network, adapter.sender);

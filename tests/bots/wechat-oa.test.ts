@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachments, tickets } from '@hotline/db';
 import { BotApiClient } from '../../bots/src/api-client.ts';
 import { DialogEngine } from '../../bots/src/dialog/engine.ts';
+import { type Bots, createBots, loadBotsConfig } from '../../bots/src/index.ts';
 import type { WechatOaConfig } from '../../bots/src/wechat-oa/config.ts';
 import { createWechatOfficialAccount } from '../../bots/src/wechat-oa/official-account.ts';
 import { createHarness, type Harness } from '../support/harness.ts';
@@ -31,6 +32,7 @@ import {
 let h: Harness;
 let peer: FakeWechatApi;
 let dialog: DialogEngine;
+let bots: Bots;
 let counter = 0;
 const nextId = () => String(6_400_000_000_000_000_000n + BigInt(++counter));
 
@@ -65,6 +67,11 @@ beforeAll(async () => {
   await peer.start();
   const api = new BotApiClient({ fetch: async (request) => h.app.fetch(request), baseUrl: 'http://hotline.internal', internalToken: 'test-internal-token' });
   dialog = new DialogEngine({ api, db: h.database.db, now: h.clock.now });
+  // As `npm start` does: the bots from the environment, their webhooks on the API app before its first request.
+  const config = loadBotsConfig({ WECHAT_TOKEN: TOKEN, WECHAT_APPID: APP_ID, WECHAT_APPSECRET: APP_SECRET, WECHAT_API_BASE: peer.url });
+  const silent = { info() {}, warn() {}, error() {} };
+  bots = createBots({ config, db: h.database.db, fetch: async (r) => h.app.fetch(r), internalToken: 'test-internal-token', logger: silent, now: h.clock.now });
+  bots.mountWebhooks(h.app);
 }, 180_000);
 afterAll(async () => {
   await peer?.close();
@@ -149,5 +156,21 @@ describe('official account, end to end', () => {
     const inner = wechatDecrypt(replyFields(await res.text()).Encrypt!);
     expect(inner.appId).toBe(APP_ID);
     expect(replyFields(inner.message).Content).toContain('我要反映');
+  });
+
+  it('runs inside the API app as `npm start` mounts it, configured from the environment', async () => {
+    expect(bots.statusLines().join('\n')).toContain('微信公众号: 明文模式');
+    expect(bots.statusLines().join('\n')).toContain('Wechaty');
+    const user = 'oCitizenD0004';
+    const body = eventPush({ from: user, event: 'subscribe', createTime: Math.floor(h.clock.now().getTime() / 1000) });
+    const res = await h.app.request(`/webhooks/wechat?${pushQuery(h.clock.now())}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body });
+    expect(res.status).toBe(200);
+    expect(replyFields(await res.text()).Content).toContain('我要反映');
+    const forged = await h.app.request(`/webhooks/wechat?${pushQuery(h.clock.now(), { token: 'wrongToken' })}`, { method: 'POST', body });
+    expect(forged.status).toBe(401);
+    peer.calls = [];
+    expect(await bots.senders.get('wechat-oa')!.send(user, [{ text: '您的工单已派发' }])).toEqual({ delivered: true });
+    expect(peer.sent().map((c) => c.body.text.content)).toEqual(['您的工单已派发']);
+    await bots.stop();
   });
 });
