@@ -75,6 +75,16 @@ describe('answers', () => {
     expect(session!.state).toBeNull();
   });
 
+  it('asks for words when a number arrives with no options on offer, instead of searching for it', async () => {
+    const bot = recordingBots(h);
+    const chatId = newChat();
+    expect(texts(await bot.say(updates.tap(chatId, '不用了')))).not.toContain(zhCN.noWords); // words are still searched
+    const reply = await bot.say(updates.text(chatId, '1'));
+    expect(reply).toHaveLength(1);
+    expect(reply[0]!.text).toBe(zhCN.noWords);
+    expect(labels(reply)).toContain('我要反映');
+  });
+
   it('tells the emergency number first', async () => {
     const bot = recordingBots(h);
     const reply = await bot.say(updates.text(newChat(), '救命 我们楼道着火了好大的烟 人出不去'));

@@ -49,6 +49,14 @@ describe('POST /api/answer', () => {
     expect(res.json.answer.length).toBeGreaterThan(20);
   });
 
+  it('is never sure of a reply that holds no words, such as a menu number typed on its own', async () => {
+    for (const question of ['1', '２', '?', '1 2']) {
+      const res = await ask(question);
+      expect(res.status).toBe(200);
+      expect(res.json.confident, question).toBe(false);
+    }
+  });
+
   it('says when it does not know, suggests filing, and queues the question for editors with personal data masked', async () => {
     const question = '我的快递一直没到，电话13912345678，能帮我查查吗';
     const first = await ask(question, 'wechat');

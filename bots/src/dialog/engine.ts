@@ -266,6 +266,11 @@ export class DialogEngine implements Dialog {
 
   async #ask(t: Turn, text: string): Promise<void> {
     t.state = null;
+    if ([...text].filter((ch) => /\p{L}/u.test(ch)).length < 2) {
+      // A number or a symbol on its own: most likely a menu choice that no longer applies.
+      t.out.push(say(m.noWords, menuButtons()));
+      return;
+    }
     const question = text.slice(0, 500);
     const res = await this.#api.answer(question, t.channel, t.clientKey);
     if (!res.ok) {

@@ -121,6 +121,8 @@ export const zhCN = {
   nothingToCancel: '当前没有进行中的操作。',
   expired: '您好，由于较长时间没有收到您的消息，刚才的操作已结束，未提交的内容没有保存。请重新开始。',
   notText: '抱歉，我只能看懂文字、图片和位置。',
+  /** A digit or symbol on its own, with no options on offer. */
+  noWords: '请用一句话说说您的问题，例如“社保卡丢了怎么补办”；也可以选择下面的服务。',
   error: '抱歉，系统暂时出了点问题，请稍后再试；紧急情况请拨打 12345。',
   unavailable: '服务暂时不可用，请稍后再试；紧急情况请拨打 12345。',
 

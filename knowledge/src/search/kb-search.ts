@@ -189,8 +189,11 @@ export async function searchKnowledge(index: KbIndex, corpus: KnowledgeCorpus, q
   }
   ranked.sort((a, b) => b.score - a.score || a.features.id.localeCompare(b.features.id));
   const [first, second] = ranked;
+  // A reply of a digit or a symbol (a menu choice typed into the wrong place) says
+  // nothing to answer with confidence, however well some entry scores on it.
+  const substantive = [...question].filter((ch) => /\p{L}/u.test(ch)).length >= 2;
   const confident =
-    !!first && first.score >= CONFIDENCE.minScore && (!second || first.score >= CONFIDENCE.sure || first.score - second.score >= CONFIDENCE.minLead);
+    substantive && !!first && first.score >= CONFIDENCE.minScore && (!second || first.score >= CONFIDENCE.sure || first.score - second.score >= CONFIDENCE.minLead);
   const hits: ScoredHit[] = ranked.slice(0, options.limit).map(({ features: { entry }, score }) => ({
     id: entry.id,
     question: entry.question,
