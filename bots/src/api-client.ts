@@ -24,6 +24,8 @@ export type TicketChannel = 'wechat' | 'telegram';
 
 export interface Catalog {
   districts: { code: string; name: string; streets: { code: string; name: string }[] }[];
+  /** Ticket types with their Chinese labels (投诉, 举报, …), as the API names them. */
+  types: { code: string; label: string }[];
 }
 
 export interface Answer {

@@ -359,7 +359,8 @@ export class DialogEngine implements Dialog {
 
   async #summary(t: Turn, filing: FilingState): Promise<OutboundMessage> {
     const draft = filing.draft!;
-    const lines: string[] = [m.filing.summaryTitle, m.filing.summaryType(m.types[draft.type] ?? draft.type), m.filing.summaryContent(clip(draft.description, 300))];
+    const typeLabel = (await this.#catalogData(t)).types.find((type) => type.code === draft.type)?.label ?? draft.type;
+    const lines: string[] = [m.filing.summaryTitle, m.filing.summaryType(typeLabel), m.filing.summaryContent(clip(draft.description, 300))];
     const place = await this.#placeText(t, draft.location);
     if (place) lines.push(m.filing.summaryLocation(place));
     lines.push(m.filing.summaryTime(filing.occurred?.label ?? m.filing.unknownTime));

@@ -108,14 +108,6 @@ export const zhCN = {
     ongoing: '一直存在',
   },
 
-  types: {
-    complaint: '投诉',
-    report: '举报',
-    help: '求助',
-    consultation: '咨询',
-    suggestion: '建议',
-    praise: '表扬',
-  } as Record<string, string>,
 
   cancelled: '已取消。有需要随时找我。',
   nothingToCancel: '当前没有进行中的操作。',
