@@ -155,6 +155,12 @@ describe('filing in conversation', () => {
     await bot.say(updates.text(chatId, '楼上邻居每天半夜装修噪音特别大，严重影响休息'));
     expect(texts(await bot.say(updates.tap(chatId, '取消')))).toContain(zhCN.cancelled);
     expect(texts(await bot.say(updates.text(chatId, '取消')))).toContain(zhCN.nothingToCancel);
+    // Walking away to another service says the unsent filing is given up.
+    await bot.say(updates.text(chatId, '我要反映'));
+    await bot.say(updates.text(chatId, '楼上邻居每天半夜装修噪音特别大，严重影响休息'));
+    const elsewhere = texts(await bot.say(updates.text(chatId, '我的工单')));
+    expect(elsewhere).toContain(zhCN.filingLeft);
+    expect(elsewhere).toContain(zhCN.myTickets.none);
     const rows = await h.database.db.select().from(tickets).where(eq(tickets.channelUserId, `telegram:${chatId}`));
     expect(rows).toHaveLength(0);
   });

@@ -222,17 +222,25 @@ export class DialogEngine implements Dialog {
       t.state = null;
       return true;
     }
+    const leaving = t.state?.step === 'filing';
+    const leave = () => {
+      // A filing the citizen walks away from is not kept half-done: say so rather than drop it silently.
+      if (leaving) t.out.push(say(m.filingLeft));
+    };
     if (isWord(text, m.words.help)) {
+      leave();
       t.state = null;
       t.out.push(say(m.help, menuButtons()));
       return true;
     }
     if (isWord(text, m.words.myTickets)) {
+      leave();
       t.state = null;
       await this.#myTickets(t);
       return true;
     }
     if (isWord(text, m.words.progress)) {
+      leave();
       t.state = { step: 'progress', need: 'ticketNo' };
       t.out.push(say(m.progress.askTicketNo, [cancelButton()]));
       return true;

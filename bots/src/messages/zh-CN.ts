@@ -111,6 +111,7 @@ export const zhCN = {
 
   cancelled: '已取消。有需要随时找我。',
   nothingToCancel: '当前没有进行中的操作。',
+  filingLeft: '刚才还没提交的诉求已放弃；需要时请重新发送“我要反映”。',
   expired: '您好，由于较长时间没有收到您的消息，刚才的操作已结束，未提交的内容没有保存。请重新开始。',
   notText: '抱歉，我只能看懂文字、图片和位置。',
   /** A digit or symbol on its own, with no options on offer. */
