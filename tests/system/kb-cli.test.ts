@@ -75,5 +75,5 @@ describe('npm run kb', () => {
     } finally {
       await stopSystem(started);
     }
-  });
+  }, 120_000); // five CLI processes, each opening the database and Meilisearch: slow on a busy machine
 });

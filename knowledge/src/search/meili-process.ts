@@ -100,7 +100,8 @@ export async function startEmbeddedMeili(options: EmbeddedMeiliOptions): Promise
       [
         '--db-path', join(options.dir, 'data.ms'),
         '--http-addr', `127.0.0.1:${port}`,
-        '--master-key', masterKey,
+        // One argument: a base64url key may begin with '-', which would read as a flag.
+        `--master-key=${masterKey}`,
         '--env', 'production',
         '--no-analytics',
         '--log-level', 'WARN',
