@@ -89,6 +89,22 @@ describe('answers', () => {
     const bot = recordingBots(h);
     const reply = await bot.say(updates.text(newChat(), '救命 我们楼道着火了好大的烟 人出不去'));
     expect(reply[0]!.text).toContain('119');
+    // Nothing that makes the citizen read on or fill in a form while in danger.
+    expect(texts(reply)).not.toContain(zhCN.answer.notFound);
+    expect(labels(reply)).not.toContain('我要反映');
+  });
+
+  it('offers filing with the answer when the message is a complaint the answer only explains', async () => {
+    const bot = recordingBots(h);
+    const chatId = newChat();
+    const reply = await bot.say(updates.text(chatId, '我想投诉小区物业乱收费'));
+    expect(reply[0]!.text).toMatch(/（来源：.+）$/);
+    expect(reply[1]).toMatchObject({ text: zhCN.answer.solvedOrFile });
+    expect(labels(reply)).toEqual(['解决了', '没解决', '我要反映']);
+    // Tapping it files the same words: the next question is the place, not "what happened".
+    const next = await bot.say(updates.tap(chatId, '我要反映'));
+    expect(texts(next)).not.toContain(zhCN.filing.start);
+    expect(texts(next)).toContain(zhCN.filing.askDistrict);
   });
 
   it('in a group answers when mentioned and never files', async () => {

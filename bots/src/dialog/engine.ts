@@ -193,6 +193,8 @@ export class DialogEngine implements Dialog {
           t.out.push(say(m.answer.offerFiling, [button(m.buttons.file), button(m.buttons.noThanks)]));
           return;
         }
+        // Only the explicit words here: a bare "好" after an answer means thanks, not "file it".
+        if (isWord(text, [m.buttons.file, '我要投诉', '/file'])) return this.#startFiling(t, state.question);
         return this.#ask(t, text);
       case 'offer':
         if (isWord(text, m.words.file)) return this.#startFiling(t, state.text);
@@ -245,8 +247,8 @@ export class DialogEngine implements Dialog {
       t.out.push(say(m.progress.askTicketNo, [cancelButton()]));
       return true;
     }
-    // "我要反映" starts a filing, except where it answers the offer (then the question is the content).
-    if (t.state?.step !== 'offer' && (isWord(text, ['我要反映', '我要投诉', '/file']))) {
+    // "我要反映" starts a filing, except where it answers an offer or an answer (then the question is the content).
+    if (t.state?.step !== 'offer' && t.state?.step !== 'answered' && (isWord(text, ['我要反映', '我要投诉', '/file']))) {
       t.state = { step: 'filing', need: 'description', startMessageId: t.msg.messageId, draft: null, photos: [] };
       t.out.push(say(m.filing.start, [cancelButton()]));
       return true;
@@ -294,8 +296,14 @@ export class DialogEngine implements Dialog {
     const source = answer.sources[0];
     if (answer.confident && source) {
       t.out.push(say(answerText(answer.answer, source.question)));
-      t.out.push(say(m.answer.solvedQuestion, [button(m.buttons.solved), button(m.buttons.notSolved)]));
+      // A complaint or report that an entry explains: the citizen may well want it handled, so filing is offered at once.
+      const buttons = [button(m.buttons.solved), button(m.buttons.notSolved), ...(answer.suggestFiling ? [button(m.buttons.file)] : [])];
+      t.out.push(say(answer.suggestFiling ? m.answer.solvedOrFile : m.answer.solvedQuestion, buttons));
       t.state = { step: 'answered', question, entryId: source.id };
+      return;
+    }
+    if (answer.emergency) {
+      // The number to call is the whole answer: no "not found", no offer to file while someone is in danger.
       return;
     }
     t.out.push(say(`${answer.searchAvailable ? m.answer.notFound : m.answer.searchDown}\n${m.answer.offerFiling}`, [button(m.buttons.file), button(m.buttons.noThanks)]));

@@ -64,6 +64,7 @@ export const zhCN = {
   answer: {
     source: (title: string) => `（来源：${title}）`,
     solvedQuestion: '解决了吗？',
+    solvedOrFile: '解决了吗？如需有关部门处理，请点“我要反映”提交诉求。',
     glad: '很高兴能帮到您。还有其他问题可以随时问我。',
     notFound: '抱歉，暂时没有找到确切的答复。',
     offerFiling: '需要把这个问题作为诉求提交给相关部门办理吗？',
