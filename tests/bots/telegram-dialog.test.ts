@@ -1,5 +1,5 @@
 import { chatNotifications, chatSessions, outbox, tickets } from '@hotline/db';
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zhCN } from '../../bots/src/messages/zh-CN.ts';
 import { PUBLIC_EVENT_TOPIC } from '../../bots/src/notifications.ts';
@@ -219,13 +219,14 @@ describe('my tickets, notifications, progress and rating', () => {
     expect(texts(await bot.say(updates.text(newChat(), '我的工单')))).toContain(zhCN.myTickets.none);
 
     await staffReply(ticketNo!);
-    const events = (await h.database.db.select().from(outbox).where(eq(outbox.topic, PUBLIC_EVENT_TOPIC))).filter((row) => row.payload.ticketNo === ticketNo);
+    // In the outbox's own order (the worker delivers by id): a select without one comes back in any order.
+    const events = (await h.database.db.select().from(outbox).where(eq(outbox.topic, PUBLIC_EVENT_TOPIC)).orderBy(asc(outbox.id))).filter((row) => row.payload.ticketNo === ticketNo);
     const before = bot.sent.length;
     // At least once: the outbox may hand the same event over twice.
     for (const row of [...events, ...events]) await bot.bots.notify({ payload: row.payload });
     const notices = bot.sent.slice(before).filter((x) => x.chatId === String(chatId));
     expect(notices.map((x) => x.text)).toEqual([zhCN.notification.dispatch!(ticketNo!), zhCN.notification.reply!(ticketNo!)]);
-    const recorded = await h.database.db.select().from(chatNotifications).where(eq(chatNotifications.ticketNo, ticketNo!));
+    const recorded = await h.database.db.select().from(chatNotifications).where(eq(chatNotifications.ticketNo, ticketNo!)).orderBy(asc(chatNotifications.eventId));
     expect(recorded.map((r) => r.outcome)).toEqual(['sent', 'sent']);
 
     // Progress by number and query code, from any chat.
