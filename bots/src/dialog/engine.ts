@@ -194,7 +194,7 @@ export class DialogEngine implements Dialog {
           return;
         }
         // Only the explicit words here: a bare "好" after an answer means thanks, not "file it".
-        if (isWord(text, [m.buttons.file, '我要投诉', '/file'])) return this.#startFiling(t, state.question);
+        if (isWord(text, m.words.startFiling)) return this.#startFiling(t, state.question);
         return this.#ask(t, text);
       case 'offer':
         if (isWord(text, m.words.file)) return this.#startFiling(t, state.text);
@@ -248,7 +248,7 @@ export class DialogEngine implements Dialog {
       return true;
     }
     // "我要反映" starts a filing, except where it answers an offer or an answer (then the question is the content).
-    if (t.state?.step !== 'offer' && t.state?.step !== 'answered' && (isWord(text, ['我要反映', '我要投诉', '/file']))) {
+    if (t.state?.step !== 'offer' && t.state?.step !== 'answered' && isWord(text, m.words.startFiling)) {
       t.state = { step: 'filing', need: 'description', startMessageId: t.msg.messageId, draft: null, photos: [] };
       t.out.push(say(m.filing.start, [cancelButton()]));
       return true;

@@ -39,6 +39,8 @@ export const zhCN = {
     myTickets: ['我的工单', '我的诉求', '/mytickets'],
     progress: ['查询进度', '进度', '查进度', '进度查询', '/progress'],
     file: ['我要反映', '反映', '投诉', '我要投诉', '提交', '是', '好', '要', '/file'],
+    /** Start a filing from anywhere (only explicit words: a bare "好" after an answer means thanks). */
+    startFiling: ['我要反映', '我要投诉', '/file'],
     noThanks: ['不用了', '不用', '否', '不要'],
     solved: ['解决了', '已解决'],
     notSolved: ['没解决', '没有解决', '未解决'],
