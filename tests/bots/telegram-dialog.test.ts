@@ -181,6 +181,17 @@ describe('filing in conversation', () => {
     expect(rows).toHaveLength(0);
   });
 
+  it('does not take a button word from another step as the address', async () => {
+    const bot = recordingBots(h);
+    const chatId = newChat();
+    await bot.say(updates.text(chatId, '我要反映'));
+    expect(texts(await bot.say(updates.text(chatId, '小区门口的井盖丢了，晚上走路很危险')))).toContain(zhCN.filing.askDistrict);
+    expect(texts(await bot.say(updates.tap(chatId, district.name)))).toContain(zhCN.filing.askStreet(district.name));
+    const again = await bot.say(updates.text(chatId, '确认提交'));
+    expect(texts(again)).toBe(zhCN.filing.askStreet(district.name));
+    expect(labels(again)).toContain(district.streets[0]!.name);
+  });
+
   it('a half-finished filing survives a restart (a new Bot on the same database)', async () => {
     const before = recordingBots(h);
     const chatId = newChat();

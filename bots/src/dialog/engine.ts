@@ -411,7 +411,7 @@ export class DialogEngine implements Dialog {
           filing.draft!.location = loc;
           if (!street && text === district.name && district.streets.length > 0) {
             filing.need = 'street';
-            t.out.push(say(m.filing.askStreet(district.name), [...district.streets.map((s) => button(s.name)), button(m.buttons.skipStreet), cancelButton()]));
+            t.out.push(streetQuestion(district));
             return;
           }
           return this.#next(t, filing);
@@ -430,7 +430,11 @@ export class DialogEngine implements Dialog {
         const district = catalog.districts.find((d) => d.code === loc.district);
         const street = district?.streets.find((s) => text.includes(s.name));
         if (street) loc.street = street.code;
-        else if (text !== m.buttons.skipStreet && !isWord(text, m.words.skip)) loc.address = text.slice(0, 200);
+        else if (isWord(text, [...m.words.confirm, ...m.words.done, ...m.words.anonymous])) {
+          // A button word from another step is not an address: ask for the street again.
+          t.out.push(streetQuestion(district));
+          return;
+        } else if (text !== m.buttons.skipStreet && !isWord(text, m.words.skip)) loc.address = text.slice(0, 200);
         filing.draft!.location = loc;
         return this.#next(t, filing);
       }
@@ -738,7 +742,9 @@ export class DialogEngine implements Dialog {
     const catalog = await this.#catalogData(t);
     const district = catalog.districts.find((d) => d.code === loc.district);
     const street = district?.streets.find((s) => s.code === loc.street);
-    return [district?.name, street?.name, loc.address].filter(Boolean).join(' ');
+    // The citizen's own address often repeats the district or street ("西岭区人民路"): say each once.
+    const names = [district?.name, street?.name].filter((name): name is string => !!name && !loc.address?.includes(name));
+    return [...names, loc.address].filter(Boolean).join(' ');
   }
 }
 
@@ -787,4 +793,9 @@ function viewMessage(ticket: CitizenTicket): OutboundMessage {
     if (ticket.unsatisfiedReopens) buttons.push(button(m.buttons.reopen(ticket.ticketNo)));
   }
   return say(lines.join('\n'), buttons);
+}
+
+/** Which street of the district, with its streets as buttons. */
+function streetQuestion(district: { name: string; streets: { name: string }[] } | undefined): OutboundMessage {
+  return say(m.filing.askStreet(district?.name ?? ''), [...(district?.streets ?? []).map((s) => button(s.name)), button(m.buttons.skipStreet), cancelButton()]);
 }
