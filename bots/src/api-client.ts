@@ -4,6 +4,9 @@
  * the process's internal token, which is what lets a bot file for a chat
  * account and read that account's tickets.
  */
+import type { EmergencyNumber } from '@hotline/db/enums';
+import type { Answer as AnswerResult } from '@hotline/knowledge/chains/answer-chain';
+
 export interface BotApiOptions {
   fetch: (request: Request) => Response | Promise<Response>;
   baseUrl: string;
@@ -19,7 +22,7 @@ export interface ApiError {
 
 export type ApiResult<T> = { ok: true; data: T; status: number } | { ok: false; error: ApiError };
 
-export type EmergencyNumber = '110' | '119' | '120';
+export type { EmergencyNumber };
 export type TicketChannel = 'wechat' | 'telegram';
 
 export interface Catalog {
@@ -28,15 +31,8 @@ export interface Catalog {
   types: { code: string; label: string }[];
 }
 
-export interface Answer {
-  answer: string;
-  sources: { id: string; question: string }[];
-  confident: boolean;
-  suggestFiling: boolean;
-  emergency: EmergencyNumber | null;
-  related: { id: string; question: string }[];
-  searchAvailable: boolean;
-}
+/** POST /api/answer: the answer chain's result as the API sends it (without its internal canonical form). */
+export type Answer = Omit<AnswerResult, 'canonical'>;
 
 export interface DraftLocation {
   district?: string;

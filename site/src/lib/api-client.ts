@@ -3,6 +3,10 @@
  * API's HTTP interface: in one process the Hono app's fetch (no socket),
  * elsewhere a real fetch to the API's URL.
  */
+import type { EmergencyNumber } from '@hotline/db/enums';
+import type { Answer as AnswerResult } from '@hotline/knowledge/chains/answer-chain';
+import type { CitizenTicketView } from '../../../api/src/domain/tickets/citizen-view.ts';
+
 export interface ApiClientOptions {
   fetch: (request: Request) => Promise<Response>;
   baseUrl: string;
@@ -45,18 +49,10 @@ export interface SearchHit {
   score: number;
 }
 
-export type EmergencyNumber = '110' | '119' | '120';
+export type { EmergencyNumber };
 
-export interface Answer {
-  answer: string;
-  sources: { id: string; question: string }[];
-  confident: boolean;
-  suggestFiling: boolean;
-  emergency: EmergencyNumber | null;
-  related: { id: string; question: string }[];
-  mode: 'extractive' | 'llm' | 'none';
-  searchAvailable: boolean;
-}
+/** POST /api/answer: the answer chain's result as the API sends it (without its internal canonical form). */
+export type Answer = Omit<AnswerResult, 'canonical'>;
 
 export interface KbEntry {
   id: string;
@@ -114,34 +110,8 @@ export interface UploadDraft {
   byteSize: number;
 }
 
-export interface CitizenTicket {
-  ticketNo: string;
-  status: string;
-  statusLabel: string;
-  type: string;
-  typeLabel: string;
-  channelLabel: string;
-  addressee: string | null;
-  category: { code: string; name: string } | null;
-  subcategory: { code: string; name: string } | null;
-  title: string;
-  description: string;
-  location: { district: string | null; street: string | null; address: string | null };
-  contact: { anonymous: boolean; name: string | null; phone: string | null };
-  confidential: boolean;
-  publishConsent: boolean;
-  createdAt: string;
-  acceptDueAt: string | null;
-  dueAt: string | null;
-  unit: string | null;
-  reply: { text: string; at: string } | null;
-  rating: { processSatisfaction: string; resultSatisfaction: string; resolved: boolean; comment: string | null; at: string } | null;
-  canRate: boolean;
-  unsatisfiedReopens: boolean;
-  mergedInto: string | null;
-  attachmentCount: number;
-  timeline: { at: string; action: string; label: string; text: string }[];
-}
+/** POST /api/tickets/lookup: the API's citizen view of a ticket. */
+export type CitizenTicket = CitizenTicketView;
 
 export interface PublicCase {
   ticketNo: string;
