@@ -106,6 +106,31 @@ describe('POST /api/tickets', () => {
     expect(Number(after[0]!.n)).toBe(Number(before[0]!.n));
   });
 
+  it('takes districts, streets and categories by name as well as by code', async () => {
+    const res = await api.post(
+      '/api/tickets',
+      ticketBody({ category: '水电气暖/停水', location: { district: '东城区', street: '和平街道', address: '和平路 12 号' } }),
+      { headers: fromNewClient() },
+    );
+    expect(res.status, res.text).toBe(201);
+    const [row] = await h.database.db.select().from(tickets).where(eq(tickets.ticketNo, res.json.ticketNo));
+    expect(row).toMatchObject({ districtCode: 'dongcheng', streetCode: 'dongcheng_heping', categoryCode: 'utilities', subcategoryCode: 'utilities.water_outage' });
+    // Short forms, when they name one thing only.
+    const short = await api.post('/api/tickets', ticketBody({ category: '停水', location: { district: '东城', street: '和平', address: '和平路 12 号' } }), {
+      headers: fromNewClient(),
+    });
+    expect(short.status, short.text).toBe(201);
+  });
+
+  it('names the valid districts and streets when one is unknown', async () => {
+    const district = await api.post('/api/tickets', ticketBody({ location: { district: '朝阳区' } }), { headers: fromNewClient() });
+    expect(district.status).toBe(400);
+    expect(district.json.error.message).toContain('东城区（dongcheng）');
+    const street = await api.post('/api/tickets', ticketBody({ location: { district: '东城区', street: '不存在街道' } }), { headers: fromNewClient() });
+    expect(street.status).toBe(400);
+    expect(street.json.error.message).toContain('和平街道（dongcheng_heping）');
+  });
+
   it('accepts a consultation without a place, and an anonymous report', async () => {
     await file({ type: 'consultation', category: 'household_registration.residence_permit', location: undefined });
     const anonymous = await file({ type: 'report', anonymous: true, contact: undefined, confidential: true });

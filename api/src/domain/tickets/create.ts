@@ -1,7 +1,7 @@
 import { newId, type Tx } from '@hotline/db';
 import type { Channel } from '@hotline/db/enums';
 import { claimUploadDrafts } from '../attachments/upload-drafts.ts';
-import { resolveCategory } from '../catalog/catalog.ts';
+import { describeChoices, findDistrict, findStreet, resolveCategory } from '../catalog/catalog.ts';
 import type { DomainContext } from '../context.ts';
 import { DomainError, type FieldIssue } from '../errors.ts';
 import { acceptDue, replyWorkingDays } from '../time-limits/due-times.ts';
@@ -36,16 +36,32 @@ function resolveReferences(ctx: DomainContext, input: CreateTicketInput | Create
   let subcategoryCode: string | null = null;
   if (input.category) {
     const resolved = resolveCategory(catalog, input.category);
-    if (!resolved) issues.push({ path: 'category', message: `诉求分类「${input.category}」不存在` });
-    else ({ categoryCode, subcategoryCode } = resolved);
+    if (!resolved) {
+      const firstLevel = [...catalog.categories.values()].filter((c) => c.active && c.parentCode === null);
+      issues.push({ path: 'category', message: `诉求分类「${input.category}」不存在。可填写分类名称或代码，例如：${describeChoices(firstLevel, 6)}` });
+    } else ({ categoryCode, subcategoryCode } = resolved);
   }
-  const district = input.location?.district || null;
-  const street = input.location?.street || null;
-  if (district && !catalog.districts.has(district)) issues.push({ path: 'location.district', message: `区「${district}」不在本市范围内` });
-  if (street) {
-    const known = catalog.streets.get(street);
-    if (!known) issues.push({ path: 'location.street', message: `街道「${street}」不存在` });
-    else if (district && known.districtCode !== district) issues.push({ path: 'location.street', message: '所选街道不属于所选的区' });
+  // Codes or names ("dongcheng" or "东城区"); what is stored is always the code.
+  const districtGiven = input.location?.district || null;
+  const streetGiven = input.location?.street || null;
+  let district: string | null = null;
+  let street: string | null = null;
+  if (districtGiven) {
+    district = findDistrict(catalog, districtGiven)?.code ?? null;
+    if (!district) {
+      issues.push({ path: 'location.district', message: `区「${districtGiven}」不在本市范围内。可填写：${describeChoices(catalog.districts.values())}` });
+    }
+  }
+  if (streetGiven) {
+    const known = findStreet(catalog, streetGiven, district);
+    if (!known) {
+      const ofDistrict = [...catalog.streets.values()].filter((s) => s.districtCode === district);
+      issues.push({
+        path: 'location.street',
+        message: district ? `街道「${streetGiven}」不在所选的区内。可填写：${describeChoices(ofDistrict)}` : `街道「${streetGiven}」不存在`,
+      });
+    } else if (district && known.districtCode !== district) issues.push({ path: 'location.street', message: '所选街道不属于所选的区' });
+    else street = known.code;
   }
   if (input.addressee && !ctx.rules.settings.mailbox.addressees.some((a) => a.code === input.addressee)) {
     issues.push({ path: 'addressee', message: `写信对象「${input.addressee}」不存在` });
