@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainContext } from '../../api/src/domain/context.ts';
+import { recordCallbackAttempt } from '../../api/src/domain/tickets/callback-attempts.ts';
+import { closeTicket } from '../../api/src/domain/tickets/close.ts';
 import { computeMetrics } from '../../api/src/domain/metrics/compute-metrics.ts';
 import { acceptTicket } from '../../api/src/domain/tickets/accept.ts';
 import { answerDirectly } from '../../api/src/domain/tickets/answer-directly.ts';
@@ -89,6 +91,12 @@ beforeAll(async () => {
   await dispatchTicket(await as(dispatcher), t3, { leadUnitId: 'util_power', coUnitIds: [] });
   at('2026-11-06T11:00:00');
   await reply(t3, power, { contact: true });
+  // Its callback never reaches the citizen: three attempts on two days, then closed as unreachable.
+  for (const when of ['2026-11-09T10:00:00', '2026-11-09T16:00:00', '2026-11-10T10:00:00']) {
+    at(when);
+    await recordCallbackAttempt(await as(supervisor), t3);
+  }
+  await closeTicket(await as(supervisor), t3, { note: '三次回访均无人接听' });
 
   // T4: a consultation answered directly on the 4th and rated satisfied/resolved on the 5th.
   at('2026-11-04T10:00:00');
@@ -139,6 +147,8 @@ describe('metrics over November 2026', () => {
       dispatchAccuracy: ratio(5, 6),
       // Created in November: 9 (T1-T7, T9, T10); merged T6 and repeat T7.
       repeat: ratio(2, 9),
+      // Replied or answered in November: T1 (rated), T2 (callback), T3 (unreachable), T4 (rated), T8 (not yet called back).
+      callback: ratio(4, 5),
     });
   });
 

@@ -5,6 +5,7 @@ import type { DomainContext } from '../../api/src/domain/context.ts';
 import { DomainError } from '../../api/src/domain/errors.ts';
 import { acceptTicket } from '../../api/src/domain/tickets/accept.ts';
 import { answerDirectly } from '../../api/src/domain/tickets/answer-directly.ts';
+import { recordCallbackAttempt } from '../../api/src/domain/tickets/callback-attempts.ts';
 import { autoCloseUnrated, closeTicket, reopenTicket } from '../../api/src/domain/tickets/close.ts';
 import { createTicket } from '../../api/src/domain/tickets/create.ts';
 import { approveReturn, denyReturn } from '../../api/src/domain/tickets/decide-return.ts';
@@ -349,9 +350,44 @@ describe('rating, reopening and closing', () => {
     await reopenTicket(await as(supervisor), no, { reason: '市民再次来电反映仍未彻底解决' });
     expect((await row(no)).status).toBe('in_progress');
 
-    const other = await replied();
-    await closeTicket(await as(supervisor), other, { note: '三次回访均无人接听' });
-    expect((await row(other)).status).toBe('closed');
+  });
+
+  it('closes without a rating only after the required callback attempts on different days (100% 回访)', async () => {
+    h.clock.set('2026-12-01T09:00:00+08:00');
+    const no = await replied();
+    const refused = await closeTicket(await as(supervisor), no, {}).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'CONFLICT' });
+    expect((refused as Error).message).toContain('已记录 0 次');
+    await expectCode(recordCallbackAttempt(await as(operator), no, {}), 'FORBIDDEN');
+    // Three attempts on one day are not enough: the rule asks for two different days.
+    for (let i = 0; i < 3; i++) {
+      await recordCallbackAttempt(await as(supervisor), no, { note: '无人接听' });
+      h.clock.advance({ hours: 2 });
+    }
+    const sameDay = await closeTicket(await as(supervisor), no, {}).catch((e: unknown) => e);
+    expect((sameDay as Error).message).toContain('已记录 3 次，分布在 1 天');
+    h.clock.advance({ days: 1 });
+    await recordCallbackAttempt(await as(supervisor), no, { note: '关机' });
+    const closed = await closeTicket(await as(supervisor), no, { note: '多次回访联系不上' });
+    expect(closed.ticket.status).toBe('closed');
+    expect(closed.event.data).toMatchObject({ outcome: 'unreachable', callbackAttempts: 4 });
+    // The attempts are internal; the citizen reads a plain sentence about the close.
+    const attempts = (await events(no)).filter((e) => e.action === 'callback_attempt');
+    expect(attempts).toHaveLength(4);
+    expect(attempts.every((e) => !e.public)).toBe(true);
+  });
+
+  it('counts only the attempts made since the latest reply', async () => {
+    h.clock.set('2026-12-01T09:00:00+08:00');
+    const no = await replied();
+    for (const hours of [0, 24, 48]) {
+      h.clock.set('2026-12-01T09:00:00+08:00');
+      h.clock.advance({ hours });
+      await recordCallbackAttempt(await as(supervisor), no, {});
+    }
+    await reopenTicket(await as(supervisor), no, { reason: '市民来电反映仍未解决' });
+    await replyTicket(await as(water), no, { reply: '已再次上门处理完毕。' });
+    await expectCode(closeTicket(await as(supervisor), no, {}), 'CONFLICT');
   });
 
   it('auto-closes replies left unrated for the set number of days, and only those', async () => {
@@ -362,7 +398,14 @@ describe('rating, reopening and closing', () => {
     // `rated` is back in progress, replied again the next day and left unrated.
     h.clock.advance({ days: 1 });
     await replyTicket(await as(water), rated, { reply: '已按要求重新处理完毕，请再次评价。' });
-    h.clock.advance({ days: 6, hours: 1 });
+    // Both are called back without success, three times on two days.
+    const neverCalled = await replied();
+    for (let i = 0; i < 3; i++) {
+      await recordCallbackAttempt(await as(supervisor), unrated, {});
+      await recordCallbackAttempt(await as(supervisor), rated, {});
+      h.clock.advance({ hours: 12 });
+    }
+    h.clock.advance({ days: 5 });
     const system = { kind: 'system', job: 'auto-close' } as const;
     await expectCode(autoCloseUnrated(await as(supervisor)), 'FORBIDDEN');
     const first = await autoCloseUnrated(await h.ctx(system));
@@ -372,7 +415,11 @@ describe('rating, reopening and closing', () => {
     h.clock.advance({ days: 1 });
     await autoCloseUnrated(await h.ctx(system));
     expect((await row(rated)).status).toBe('closed');
+    // Nobody tried to call this citizen back: it waits in 待回访 however old it is.
+    h.clock.advance({ days: 30 });
+    await autoCloseUnrated(await h.ctx(system));
+    expect((await row(neverCalled)).status).toBe('replied');
     const last = (await events(unrated)).at(-1)!;
-    expect(last).toMatchObject({ action: 'auto_close', actorKind: 'system', toStatus: 'closed', public: true });
+    expect(last).toMatchObject({ action: 'auto_close', actorKind: 'system', toStatus: 'closed', public: true, data: { outcome: 'unreachable' } });
   });
 });

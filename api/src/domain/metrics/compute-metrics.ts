@@ -1,4 +1,4 @@
-import { ticketDispatches, tickets } from '@hotline/db';
+import { ticketDispatches, ticketEvents, tickets } from '@hotline/db';
 import { and, gte, isNotNull, lt, ne, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
@@ -37,6 +37,7 @@ export const METRIC_NAMES = [
   'directAnswer',
   'dispatchAccuracy',
   'repeat',
+  'callback',
 ] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 
@@ -65,7 +66,10 @@ const countAll = sql<number>`count(*)::int`;
  * - 解决率: ratings given in the period that say resolved;
  * - 直接答复率: valid (not rejected) tickets created in the period answered at intake;
  * - 转办准确率: dispatches made in the period not returned;
- * - repeat rate: tickets created in the period merged as duplicates or marked as a repeat.
+ * - repeat rate: tickets created in the period merged as duplicates or marked as a repeat;
+ * - 回访率: tickets replied or answered in the period (their latest round) that were
+ *   called back: rated since that reply (by the citizen or on the phone), or
+ *   closed as unreachable after the required attempts.
  * Per unit the ticket metrics use the current lead unit, dispatch accuracy the unit dispatched to.
  */
 export async function computeMetrics(ctx: DomainContext, query: MetricsQuery) {
@@ -94,7 +98,10 @@ export async function computeMetrics(ctx: DomainContext, query: MetricsQuery) {
     ) as Promise<Count[]>;
 
   const dispatchKey = query.groupBy === 'unit' ? sql`${ticketDispatches.leadUnitId}` : key;
-  const [onTime, contact, process, result, resolution, direct, accuracy, repeat] = await Promise.all([
+  const answeredAt = sql`coalesce(${tickets.repliedAt}, ${tickets.answeredAt})`;
+  const calledBack = sql`(${tickets.ratedAt} >= ${answeredAt} or (${tickets.status} = 'closed' and exists (
+    select 1 from ${ticketEvents} e where e.ticket_id = ${tickets.id} and e.action in ('close', 'auto_close') and e.data->>'outcome' = 'unreachable')))`;
+  const [onTime, contact, process, result, resolution, direct, accuracy, repeat, callback] = await Promise.all([
     grouped(sql`${tickets.repliedAt} is not null and ${tickets.repliedAt} <= ${tickets.dueAt}`, and(within(tickets.dueAt), isNotNull(tickets.dispatchedAt))!),
     grouped(sql`${tickets.contactedAt} is not null`, and(within(tickets.repliedAt), isNotNull(tickets.leadUnitId))!),
     grouped(satisfied(tickets.processSatisfaction), within(tickets.ratedAt)),
@@ -111,6 +118,7 @@ export async function computeMetrics(ctx: DomainContext, query: MetricsQuery) {
       dispatchKey,
     ) as Promise<Count[]>,
     grouped(sql`${tickets.status} = 'merged' or ${tickets.repeatOfId} is not null`, within(tickets.createdAt)),
+    grouped(calledBack, and(gte(answeredAt, start), lt(answeredAt, end))!),
   ]);
 
   const byMetric: Record<MetricName, Count[]> = {
@@ -122,6 +130,7 @@ export async function computeMetrics(ctx: DomainContext, query: MetricsQuery) {
     directAnswer: direct,
     dispatchAccuracy: accuracy,
     repeat,
+    callback,
   };
   const groups = new Map<string, MetricGroup>();
   const label = labeller(ctx, query.groupBy);

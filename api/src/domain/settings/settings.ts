@@ -39,6 +39,13 @@ export const WorkflowSettings = z.object({
   reopenWindowDays: positiveInt.default(7),
   /** An unrated reply closes by itself after this many days. */
   autoCloseDays: positiveInt.default(7),
+  /**
+   * 100% 回访: a reply closes with a rating (the citizen's own or taken by
+   * phone), or as 联系不上 after this many failed callback attempts…
+   */
+  callbackAttempts: positiveInt.default(3),
+  /** …made on at least this many different days (Beijing time). */
+  callbackAttemptDays: positiveInt.default(2),
 });
 export type WorkflowSettings = z.infer<typeof WorkflowSettings>;
 

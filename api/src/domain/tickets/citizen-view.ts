@@ -88,9 +88,9 @@ function describe(event: TicketEventRow, ctx: DomainContext): string {
     case 'reopen':
       return '工单重新办理';
     case 'close':
-      return '工单已办结';
     case 'auto_close':
-      return `答复后 ${String(data.afterDays ?? ctx.rules.settings.workflow.autoCloseDays)} 天内未评价，工单自动办结`;
+      // Older closes (before 100% callback) carry no outcome.
+      return data.outcome === 'unreachable' ? '热线多次回访未能联系到您，工单办结' : '工单已办结';
     default:
       return ACTION_LABELS[event.action as TicketAction] ?? event.action;
   }

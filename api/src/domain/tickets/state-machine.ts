@@ -51,6 +51,7 @@ export const TRANSITIONS = {
   progress_note: { from: ['dispatched', 'in_progress'], to: [SAME] },
   record_contact: { from: ['in_progress'], to: [SAME] },
   reply: { from: ['in_progress'], to: ['replied'] },
+  callback_attempt: { from: ['replied', 'answered'], to: [SAME] },
   rate: { from: ['replied', 'answered'], to: ['closed', 'in_progress', 'accepted'] },
   reopen: { from: ['replied', 'answered', 'closed'], to: ['in_progress', 'accepted'] },
   close: { from: ['replied', 'answered'], to: ['closed'] },
@@ -80,10 +81,11 @@ export const ACTION_LABELS: Record<TicketAction, string> = {
   progress_note: '办理进展',
   record_contact: '联系诉求人',
   reply: '答复',
+  callback_attempt: '回访未接通',
   rate: '评价',
   reopen: '重办',
-  close: '办结',
-  auto_close: '逾期未评价，自动办结',
+  close: '办结（联系不上）',
+  auto_close: '回访联系不上，自动办结',
 };
 
 export function canTransition(action: TicketAction, from: TicketStatus | null, to: TicketStatus): boolean {

@@ -28,6 +28,7 @@ const MetricsSchema = z
           directAnswer: Ratio.openapi({ description: '直接答复率' }),
           dispatchAccuracy: Ratio.openapi({ description: '转办准确率' }),
           repeat: Ratio.openapi({ description: '重复诉求率' }),
+          callback: Ratio.openapi({ description: '回访率（答复后已回访：已评价，或多次联系不上后办结）' }),
         }),
       }),
     ),

@@ -3,6 +3,7 @@ import { getAttachmentForStaff } from '../../domain/attachments/get-attachment.t
 import type { DomainContext } from '../../domain/context.ts';
 import { acceptTicket } from '../../domain/tickets/accept.ts';
 import { answerDirectly } from '../../domain/tickets/answer-directly.ts';
+import { recordCallbackAttempt } from '../../domain/tickets/callback-attempts.ts';
 import { closeTicket, reopenTicket } from '../../domain/tickets/close.ts';
 import { createTicket } from '../../domain/tickets/create.ts';
 import { approveReturn, denyReturn } from '../../domain/tickets/decide-return.ts';
@@ -187,7 +188,8 @@ export function staffTicketRoutes(deps: AppDeps) {
   action('reply', '答复（主办单位）', ReplyInput, replyTicket);
   action('callback', '回访并记录评价（督办员）', CallbackInput, recordCallback);
   action('reopen', '重办（督办员）', ReopenInput, reopenTicket);
-  action('close', '办结（督办员）', NoteOnlyInput, closeTicket);
+  action('callback/attempt', '回访未接通（督办员；联系不上时办结须先记录）', NoteOnlyInput, recordCallbackAttempt);
+  action('close', '办结（督办员；仅限多次回访联系不上）', NoteOnlyInput, closeTicket);
 
   return router;
 }
