@@ -1,16 +1,17 @@
 import { kbEntries, kbEntryVersions, outbox } from '@hotline/db';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importEntries } from '../../api/src/domain/knowledge/import-entries.ts';
 import { client, createHarness, createStaff, type Harness, type TestStaff } from '../support/harness.ts';
 
 let h: Harness;
 let api: ReturnType<typeof client>;
-let editor: TestStaff, operator: TestStaff;
+let editor: TestStaff, reviewer: TestStaff, operator: TestStaff;
 
 beforeAll(async () => {
   h = await createHarness({ knowledge: 'empty' });
   api = client(h);
-  [editor, operator] = await Promise.all([createStaff(h, 'editor'), createStaff(h, 'operator')]);
+  [editor, reviewer, operator] = await Promise.all([createStaff(h, 'editor'), createStaff(h, 'editor'), createStaff(h, 'operator')]);
 });
 afterAll(() => h.close());
 
@@ -28,29 +29,60 @@ const counts = async () => {
   return { entries: Number(entries!.n), versions: Number(versions!.n), messages: Number(messages!.n) };
 };
 
+/** The command-line import on the server (npm run kb -- import), which publishes directly. */
+const importOnServer = async (text: string, replace = false) =>
+  importEntries(await h.ctx({ kind: 'system', job: 'kb-cli:root' }), text, { replace });
+
 describe('POST /api/kb/import', () => {
   const base = file(line('G001', '营业执照怎么办理'), line('G002', '居住证明去哪开'), line('G003', '不动产证怎么查询', { category: 'housing_property.property_certificate', unit: 'city_natural_resources' }));
 
-  it('publishes the file; importing it again changes nothing', async () => {
+  it("holds an editor's import for a second editor: nothing answers citizens until each entry is approved", async () => {
     const first = await importText(base);
     expect(first.status).toBe(200);
-    expect(first.json).toEqual({ created: ['G001', 'G002', 'G003'], updated: [], unchanged: 0, archived: [] });
-    // Searchable as soon as the import answers, without waiting for the outbox worker.
+    expect(first.json).toEqual({ created: ['G001', 'G002', 'G003'], updated: [], unchanged: 0, archived: [], review: true });
+    const rows = await h.database.db.select().from(kbEntries).where(sql`${kbEntries.id} in ('G001', 'G002', 'G003')`);
+    expect(rows.map((r) => [r.status, r.live, r.submittedBy])).toEqual(rows.map(() => ['in_review', null, editor.id]));
+    await h.drainOutbox();
+    expect((await api.get(`/api/kb/search?q=${encodeURIComponent('营业执照怎么办')}`)).json.hits.map((x: { id: string }) => x.id)).not.toContain('G001');
+    // Importing the same file again changes nothing.
+    const before = await counts();
+    expect((await importText(base)).json).toEqual({ created: [], updated: [], unchanged: 3, archived: [], review: true });
+    expect(await counts()).toEqual(before);
+    // The importer cannot approve their own import; another editor can.
+    expect((await api.post('/api/kb/admin/entries/G001/approve', {}, { token: editor.token })).status).toBe(403);
+    for (const id of ['G001', 'G002', 'G003']) {
+      const approved = await api.post(`/api/kb/admin/entries/${id}/approve`, {}, { token: reviewer.token });
+      expect(approved.status, approved.text).toBe(200);
+    }
     const search = await api.get(`/api/kb/search?q=${encodeURIComponent('营业执照怎么办')}`);
     expect(search.json.hits[0].id).toBe('G001');
-
-    const before = await counts();
-    const again = await importText(base);
-    expect(again.json).toEqual({ created: [], updated: [], unchanged: 3, archived: [] });
-    expect(await counts()).toEqual(before);
   });
 
-  it('updates what changed and keeps the previous version', async () => {
+  it('puts a changed answer up for review while the live answer stays; the previous version is kept', async () => {
     const changed = file(line('G001', '营业执照怎么办理', { answer: '营业执照可在示范市政务服务网全程网上办理。' }), line('G002', '居住证明去哪开'), line('G003', '不动产证怎么查询', { category: 'housing_property.property_certificate', unit: 'city_natural_resources' }));
     const res = await importText(changed);
-    expect(res.json).toEqual({ created: [], updated: ['G001'], unchanged: 2, archived: [] });
+    expect(res.json).toEqual({ created: [], updated: ['G001'], unchanged: 2, archived: [], review: true });
+    const [g001] = await h.database.db.select().from(kbEntries).where(eq(kbEntries.id, 'G001'));
+    expect(g001).toMatchObject({ status: 'in_review', answer: '营业执照可在示范市政务服务网全程网上办理。' });
+    expect(g001!.live!.answer).toContain('政务服务中心');
     const versions = await h.database.db.select().from(kbEntryVersions).where(eq(kbEntryVersions.entryId, 'G001'));
     expect(versions.map((v) => v.content.answer)).toEqual(expect.arrayContaining(['营业执照可在示范市政务服务网全程网上办理。', expect.stringContaining('政务服务中心')]));
+    expect((await api.post('/api/kb/admin/entries/G001/approve', {}, { token: reviewer.token })).status).toBe(200);
+  });
+
+  it('refuses ?replace=true over HTTP: archiving the rest would skip review', async () => {
+    const res = await importText(file(line('G002', '居住证明去哪开')), '?replace=true');
+    expect(res.status).toBe(400);
+    expect(res.json.error.message).toContain('命令行');
+  });
+
+  it('publishes directly from the command line on the server, recording who ran it', async () => {
+    const result = await importOnServer(file(line('G001', '营业执照怎么办理', { answer: '营业执照可在示范市政务服务网全程网上办理。' }), line('G005', '临时身份证怎么办')));
+    expect(result).toMatchObject({ created: ['G005'], unchanged: 1, review: false });
+    const [g005] = await h.database.db.select().from(kbEntries).where(eq(kbEntries.id, 'G005'));
+    expect(g005).toMatchObject({ status: 'published', reviewedBy: 'system:kb-cli:root' });
+    const [version] = await h.database.db.select().from(kbEntryVersions).where(eq(kbEntryVersions.entryId, 'G005'));
+    expect(version).toMatchObject({ action: 'imported', savedBy: 'system:kb-cli:root' });
   });
 
   it('refuses a file with a bad line, naming the line, and writes nothing of it', async () => {
@@ -70,10 +102,10 @@ describe('POST /api/kb/import', () => {
     expect(g010).toBeUndefined();
   });
 
-  it('with ?replace=true makes the file the whole published set, keeping the vocabulary', async () => {
+  it('with --replace on the server makes the file the whole published set, keeping the vocabulary', async () => {
     await api.put('/api/kb/admin/vocabulary', { synonymGroups: [['营业执照', '执照']], stopWords: ['请问'] }, { token: editor.token });
-    const res = await importText(file(line('G002', '居住证明去哪开'), line('G004', '社区证明怎么开')), '?replace=true');
-    expect(res.json).toEqual({ created: ['G004'], updated: [], unchanged: 1, archived: ['G001', 'G003'] });
+    const result = await importOnServer(file(line('G002', '居住证明去哪开'), line('G004', '社区证明怎么开')), true);
+    expect(result).toEqual({ created: ['G004'], updated: [], unchanged: 1, archived: ['G001', 'G003', 'G005'], review: false });
     await h.drainOutbox();
     const g001 = await api.get(`/api/kb/search?q=${encodeURIComponent('营业执照怎么办')}`);
     expect(g001.json.hits.map((x: { id: string }) => x.id)).not.toContain('G001');
@@ -89,7 +121,7 @@ describe('POST /api/kb/import', () => {
     const lines = text.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((l) => l.id)).toEqual(['G002', 'G004']);
     expect(Object.keys(lines[0])).toEqual(['id', 'question', 'alternates', 'answer', 'category', 'keywords']);
-    expect((await importText(text)).json).toEqual({ created: [], updated: [], unchanged: 2, archived: [] });
+    expect((await importText(text)).json).toEqual({ created: [], updated: [], unchanged: 2, archived: [], review: true });
   });
 
   it('is for editors, and takes JSON Lines only', async () => {

@@ -26,6 +26,8 @@ it('keeps everything else working while the search server is down, and the index
     token: alice.token,
     headers: { 'content-type': 'application/x-ndjson' },
   });
+  // An editor's import waits for a second editor.
+  expect((await api.post('/api/kb/admin/entries/P001/approve', {}, { token: bob.token })).status).toBe(200);
   await api.put(
     '/api/kb/admin/intake-rules',
     { rules: [{ id: 'fire', kind: 'emergency', target: '119', any: ['着火', '浓烟'], weight: 5 }] },

@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
 import type { DomainContext } from '../domain/context.ts';
@@ -45,7 +46,7 @@ const kb = new KnowledgeService({ db: database.db, meili: search.connection });
 try {
   await database.migrate();
   await seedReferenceData(database.db);
-  const ctx: DomainContext = { db: database.db, actor: { kind: 'system', job: 'kb-cli' }, now: () => new Date(), rules: await loadRules(database.db) };
+  const ctx: DomainContext = { db: database.db, actor: { kind: 'system', job: `kb-cli:${osUser()}` }, now: () => new Date(), rules: await loadRules(database.db) };
   switch (command) {
     case 'import': {
       if (!file) throw new DomainError('VALIDATION', '请指定要导入的文件：npm run kb -- import <file.jsonl>');
@@ -98,4 +99,13 @@ try {
 } finally {
   await search.embedded?.stop();
   await database.close();
+}
+
+/** The operating-system user who ran the command: the version history says who published what. */
+function osUser(): string {
+  try {
+    return userInfo().username || String(process.getuid?.() ?? 'unknown');
+  } catch {
+    return String(process.getuid?.() ?? 'unknown');
+  }
 }

@@ -1,9 +1,9 @@
-import { type KbContent, kbEntries } from '@hotline/db';
+import { type KbContent, kbEntries, type Tx } from '@hotline/db';
 import { type EntryLine, parseEntryLines } from '@hotline/knowledge';
 import { and, asc, eq, inArray, isNotNull, ne, notInArray } from 'drizzle-orm';
 import type { DomainContext } from '../context.ts';
-import { DomainError } from '../errors.ts';
-import { actorName, buildContent, contentOf, requireEditorOrSystem, sameContent, saveVersion } from './internal.ts';
+import { conflict, DomainError } from '../errors.ts';
+import { actorName, buildContent, contentOf, type KbEntryRow, requireEditor, requireEditorOrSystem, sameContent, saveVersion } from './internal.ts';
 import { enqueueEntryChanged } from './outbox.ts';
 
 export interface ImportResult {
@@ -11,11 +11,18 @@ export interface ImportResult {
   updated: string[];
   unchanged: number;
   archived: string[];
+  /** True when the created and updated entries wait for a second editor (待审核) instead of being published. */
+  review: boolean;
 }
 
 /**
- * Imports the exchange format as published content (a content repository
- * has its own review). All or nothing: any bad line is reported with its
+ * Imports the exchange format. An editor's import (over HTTP) is held to
+ * the same rule as a single edit: every new or changed entry becomes a
+ * working copy 待审核, submitted by the importer, which only a different
+ * editor can approve; the live answers do not change until then. The
+ * command-line import on the server (someone with database access, recorded
+ * by operating-system user) publishes directly, as a content repository
+ * with its own review would. All or nothing: any bad line is reported with its
  * number and nothing of the file is written. An entry whose live content
  * already equals its line is left alone, so importing the same file twice
  * changes nothing. With `replace`, the file becomes the whole published set:
@@ -23,6 +30,14 @@ export interface ImportResult {
  */
 export async function importEntries(ctx: DomainContext, text: string, options: { replace: boolean }): Promise<ImportResult> {
   requireEditorOrSystem(ctx, '导入知识条目');
+  const review = ctx.actor.kind === 'staff';
+  if (review && options.replace) {
+    throw new DomainError(
+      'VALIDATION',
+      '通过接口导入的条目须经另一位编辑审核后发布，不能同时替换全部条目；需要下线的条目请逐条归档，或由管理员在服务器上用命令行导入（npm run kb -- import --replace）',
+      [{ path: 'replace', message: '接口导入不支持替换全部条目' }],
+    );
+  }
   const { entries, errors } = parseEntryLines(text);
   const contents = new Map<string, KbContent>();
   for (const line of entries) {
@@ -43,11 +58,15 @@ export async function importEntries(ctx: DomainContext, text: string, options: {
   const now = ctx.now();
   const who = actorName(ctx);
   return ctx.db.transaction(async (tx) => {
-    const result: ImportResult = { created: [], updated: [], unchanged: 0, archived: [] };
+    const result: ImportResult = { created: [], updated: [], unchanged: 0, archived: [], review };
     const ids = [...contents.keys()];
     const existing = new Map(
       (ids.length ? await tx.select().from(kbEntries).where(inArray(kbEntries.id, ids)) : []).map((row) => [row.id, row]),
     );
+    if (review) {
+      await importForReview(tx, ctx, contents, existing, result, now);
+      return result;
+    }
     for (const [id, content] of contents) {
       const row = existing.get(id);
       if (!row) {
@@ -92,6 +111,37 @@ export async function importEntries(ctx: DomainContext, text: string, options: {
     await enqueueEntryChanged(tx, [...result.created, ...result.updated, ...result.archived], now);
     return result;
   });
+}
+
+/** New or changed entries become working copies 待审核; the live content stays until a second editor approves. */
+async function importForReview(tx: Tx, ctx: DomainContext, contents: Map<string, KbContent>, existing: Map<string, KbEntryRow>, result: ImportResult, now: Date) {
+  const editor = requireEditor(ctx, '导入知识条目');
+  for (const [id, content] of contents) {
+    const row = existing.get(id);
+    if (!row) {
+      const [created] = await tx
+        .insert(kbEntries)
+        .values({ id, ...content, status: 'in_review', version: 1, live: null, liveVersion: null, submittedBy: editor.id, submittedAt: now, createdAt: now, updatedAt: now, updatedBy: editor.id })
+        .returning();
+      await saveVersion(tx, created!, content, 'imported', editor.id, now, '接口导入，待审核');
+      result.created.push(id);
+      continue;
+    }
+    const liveSame = row.status === 'published' && sameContent(row.live, content) && sameContent(contentOf(row), content);
+    const pendingSame = row.status === 'in_review' && sameContent(contentOf(row), content);
+    if (liveSame || pendingSame) {
+      result.unchanged++;
+      continue;
+    }
+    const [updated] = await tx
+      .update(kbEntries)
+      .set({ ...content, status: 'in_review', version: row.version + 1, submittedBy: editor.id, submittedAt: now, updatedAt: now, updatedBy: editor.id })
+      .where(and(eq(kbEntries.id, id), eq(kbEntries.version, row.version)))
+      .returning();
+    if (!updated) throw conflict(`条目 ${id} 已被他人修改，请刷新后重新导入`);
+    await saveVersion(tx, updated, content, 'imported', editor.id, now, '接口导入，待审核');
+    result.updated.push(id);
+  }
 }
 
 function lineContent(ctx: DomainContext, line: EntryLine): KbContent | string {

@@ -60,10 +60,13 @@ export function knowledgeAdminRoutes(deps: AppDeps) {
       tags: ['knowledge'],
       summary: '导入知识条目（JSON Lines）',
       description:
-        '请求体为 JSON Lines（Content-Type: application/x-ndjson 或 text/plain），每行一条：{"id","question","alternates","answer","category","keywords"}。全部成功或全部不导入；错误逐行报告行号。相同文件重复导入不产生任何变化。?replace=true 使文件成为全部已发布条目（文件中没有的已发布条目归档），同义词和停用词保留。',
+        '请求体为 JSON Lines（Content-Type: application/x-ndjson 或 text/plain），每行一条：{"id","question","alternates","answer","category","keywords"}。全部成功或全部不导入；错误逐行报告行号。新建和修改的条目成为待审核的工作稿（提交人为导入者），须另一位编辑逐条审核后才发布；已发布内容在审核前不变。相同文件重复导入不产生任何变化。替换全部条目（--replace）只能由管理员在服务器上用命令行导入。',
       request: { query: z.object({ replace: z.enum(['true', 'false', '1', '0']).optional() }) },
       responses: {
-        200: ok(z.object({ created: z.array(z.string()), updated: z.array(z.string()), unchanged: z.number(), archived: z.array(z.string()) }), '导入结果'),
+        200: ok(
+          z.object({ created: z.array(z.string()), updated: z.array(z.string()), unchanged: z.number(), archived: z.array(z.string()), review: z.boolean() }),
+          '导入结果：新建和修改的条目进入待审核，须另一位编辑审核后发布',
+        ),
         ...errors,
       },
     }),
