@@ -25,3 +25,4 @@ export * from './kb-vocabulary.ts';
 export * from './chat-sessions.ts';
 export * from './chat-inbound.ts';
 export * from './chat-notifications.ts';
+export * from './ticket-publications.ts';
