@@ -1,6 +1,6 @@
 import { DataDirLockedError } from '@hotline/db';
 import { loadConfig } from './config.ts';
-import { start } from './server.ts';
+import { SHUTDOWN_GRACE_MS, start } from './server.ts';
 
 // `npm start`: the whole system on its embedded defaults.
 process.env.ASTRO_TELEMETRY_DISABLED ??= '1';
@@ -36,13 +36,29 @@ try {
     if (stopping) return;
     stopping = true;
     running.logger.info('shutting down', { signal });
-    const force = setTimeout(() => process.exit(1), 10_000);
+    // Requests get SHUTDOWN_GRACE_MS, then Meilisearch and the database close;
+    // within `docker stop`'s 10 s before its SIGKILL.
+    const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS + 4_000);
     force.unref();
     await running.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // Under `npm start` the parent is npm, which passes SIGTERM and SIGINT on
+  // (the script execs this process), but a SIGKILL of npm passes nothing: this
+  // process would run on orphaned, holding the data directory. So stop when
+  // the parent changes. Only under npm: `nohup node api/src/main.ts &` must
+  // survive its shell.
+  if (process.env.npm_lifecycle_event !== undefined) {
+    const parent = process.ppid;
+    const watch = setInterval(() => {
+      if (process.ppid === parent) return;
+      clearInterval(watch);
+      void stop('parent exited');
+    }, 500);
+    watch.unref();
+  }
 } catch (error) {
   if (error instanceof DataDirLockedError) {
     console.error(`\n启动失败：${error.message}\n`);

@@ -35,6 +35,9 @@ export interface Running {
   close(): Promise<void>;
 }
 
+/** How long requests in flight get to finish when the server stops. */
+export const SHUTDOWN_GRACE_MS = 5_000;
+
 /**
  * Starts the whole system on one port: opens the database (PGlite under
  * DATA_DIR unless DATABASE_URL is set), applies migrations, seeds 示范市 on
@@ -131,9 +134,17 @@ export async function start(config: Config, options: StartOptions = {}): Promise
       close() {
         closing ??= (async () => {
           await new Promise<void>((resolve) => {
-            running.close(() => resolve());
-            // Keep-alive connections would hold close() open for minutes.
-            (running as { closeAllConnections?: () => void }).closeAllConnections?.();
+            const http = running as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
+            // Requests in flight are answered; a keep-alive connection would hold
+            // close() open for seconds, so each is closed once it falls idle, and
+            // whatever is still open after the grace period is cut.
+            const idle = setInterval(() => http.closeIdleConnections?.(), 100);
+            const cut = setTimeout(() => http.closeAllConnections?.(), SHUTDOWN_GRACE_MS);
+            running.close(() => {
+              clearInterval(idle);
+              clearTimeout(cut);
+              resolve();
+            });
           });
           clearInterval(purgeChat);
           await runningBots.stop();
