@@ -4,14 +4,21 @@ import { phoneNumber, ticketBody } from '../support/factories.ts';
 
 let h: Harness;
 let api: ReturnType<typeof client>;
-let operator: TestStaff, dispatcher: TestStaff, urban: TestStaff;
+let operator: TestStaff, dispatcher: TestStaff, urban: TestStaff, supervisor: TestStaff;
 
 beforeAll(async () => {
   h = await createHarness();
   api = client(h);
-  [operator, dispatcher, urban] = await Promise.all([createStaff(h, 'operator'), createStaff(h, 'dispatcher'), createStaff(h, 'unit_handler', 'city_urban_mgmt')]);
+  [operator, dispatcher, urban, supervisor] = await Promise.all([
+    createStaff(h, 'operator'),
+    createStaff(h, 'dispatcher'),
+    createStaff(h, 'unit_handler', 'city_urban_mgmt'),
+    createStaff(h, 'supervisor'),
+  ]);
 });
 afterAll(() => h.close());
+
+const publish = (ticketNo: string, body: Record<string, unknown> = {}) => api.post(`/api/staff/tickets/${ticketNo}/publish`, body, { token: supervisor.token });
 
 async function handle(ticketNo: string, queryCode: string, reply: string, rate = true) {
   for (const [who, action, body] of [
@@ -58,6 +65,12 @@ describe("the mayor's mailbox", () => {
     await handle(privateLetter.json.ticketNo, privateLetter.json.queryCode, '已按来信所提事项办理完毕，感谢您的监督。', false);
     expect(unanswered.status).toBe(201);
 
+    // Nothing is public before a person decides.
+    expect((await api.get('/api/mailbox/letters')).json.total).toBe(0);
+    expect((await publish(privateLetter.json.ticketNo)).status).toBe(409);
+    expect((await publish(unanswered.json.ticketNo)).status).toBe(409);
+    expect((await publish(published.json.ticketNo)).status).toBe(200);
+
     const list = await api.get('/api/mailbox/letters');
     expect(list.status).toBe(200);
     expect(list.json.items.map((l: { ticketNo: string }) => l.ticketNo)).toEqual([published.json.ticketNo]);
@@ -67,6 +80,7 @@ describe("the mayor's mailbox", () => {
     expect(item.content).not.toContain('张三');
     expect(item.content).toContain('某某');
     expect(item.content).not.toMatch(/18 号 5 栋/);
+    expect(item.content).not.toMatch(/\d/);
     expect(item.reply).not.toContain('13900001111');
     const searched = await api.get(`/api/mailbox/letters?q=${encodeURIComponent('立体停车场')}`);
     expect(searched.json.total).toBe(1);
@@ -83,6 +97,10 @@ describe('the echo wall', () => {
     const secret = await api.post('/api/tickets', ticketBody({ category: 'urban_management.street_vending', publishConsent: true, confidential: true, location: { district: 'xiling', address: '翠湖路 2 号' } }));
     const noConsent = await api.post('/api/tickets', ticketBody({ category: 'urban_management.street_vending', location: { district: 'xiling', address: '翠湖路 3 号' } }));
     for (const t of [shown, secret, noConsent]) await handle(t.json.ticketNo, t.json.queryCode, '城管部门已安排定时巡查，摊贩已引导到规范经营点。');
+    expect((await api.get('/api/echo-wall')).json.total).toBe(0);
+    expect((await publish(secret.json.ticketNo)).json.error.message).toBe('保密工单不能公开');
+    expect((await publish(noConsent.json.ticketNo)).json.error.message).toBe('诉求人未同意公开');
+    expect((await publish(shown.json.ticketNo)).status).toBe(200);
     const wall = await api.get('/api/echo-wall?district=xiling&category=urban_management&month=2026-11');
     expect(wall.json.items.map((c: { ticketNo: string }) => c.ticketNo)).toEqual([shown.json.ticketNo]);
     expect(wall.json.items[0]).toMatchObject({ district: '西岭区', category: { code: 'urban_management', name: '城市管理' } });

@@ -46,6 +46,10 @@ describe('市长信箱', () => {
     expect(await page.locator('main').textContent()).not.toContain('滨河公园');
 
     await portal.replyAsUnit(ticketNo, '感谢您的建议。市城市管理局已将滨河公园步道照明列入今年改造计划，预计年底前完成。', 'urban_management.city_appearance');
+    // Nor after the reply, until a supervisor publishes it.
+    await page.goto(`${portal.url}/mailbox`);
+    expect(await page.locator('main').textContent()).not.toContain('滨河公园');
+    expect((await portal.staff('demo.supervisor', `/api/staff/tickets/${ticketNo}/publish`, {})).status).toBe(200);
     await page.goto(`${portal.url}/mailbox`);
     const list = () => page.locator('main').textContent();
     await expect.poll(list).toContain('建议在滨河公园增加夜间照明');
@@ -73,7 +77,7 @@ describe('回音壁 and the reading pages', () => {
       body: JSON.stringify({
         channel: 'web',
         type: 'help',
-        description: '幸福小区3栋楼道里堆满杂物，消防通道被堵，联系人王大爷电话13611112222。',
+        description: '幸福小区3栋2单元楼道里堆满杂物，消防通道被堵，联系人王大爷电话13611112222，邻居李建华也反映过，车牌粤B·12345的车也堵着。',
         location: { district: 'dongcheng', address: '幸福小区3栋' },
         contact: { name: '王大爷', phone: '13611112222' },
         publishConsent: true,
@@ -88,6 +92,7 @@ describe('回音壁 and the reading pages', () => {
       body: JSON.stringify({ queryCode, processSatisfaction: 'satisfied', resultSatisfaction: 'satisfied', resolved: true }),
     });
     expect(rated.status).toBe(200);
+    expect((await portal.staff('demo.supervisor', `/api/staff/tickets/${ticketNo}/publish`, {})).status).toBe(200);
 
     const visit = await openPhone(browser, { javaScript: false });
     const { page } = visit;
@@ -96,6 +101,9 @@ describe('回音壁 and the reading pages', () => {
     await expect.poll(main).toContain('消防通道已畅通');
     expect(await main()).not.toContain('13611112222');
     expect(await main()).not.toContain('王大爷');
+    // Nothing personal anywhere in the page's HTML.
+    const html = await page.content();
+    for (const detail of ['13611112222', '王大爷', '李建华', '粤B·12345', '3栋2单元']) expect(html).not.toContain(detail);
     await inspect(visit, 'echo-wall');
 
     const district = page.getByLabel('所在区');

@@ -13,6 +13,7 @@ import { publishedRoutes } from './routes/published.ts';
 import { staffAdminRoutes } from './routes/staff-admin.ts';
 import { staffAuthRoutes } from './routes/staff-auth.ts';
 import { staffMetricsRoutes } from './routes/staff-metrics.ts';
+import { staffPublicationRoutes } from './routes/staff-publications.ts';
 import { staffTicketRoutes } from './routes/staff-tickets.ts';
 import type { AppDeps, AppEnv } from './types.ts';
 import '../domain/zod-messages.ts';
@@ -34,6 +35,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', staffAuthRoutes(deps));
   app.route('/', staffTicketRoutes(deps));
   app.route('/', staffMetricsRoutes(deps));
+  app.route('/', staffPublicationRoutes(deps));
   app.route('/', staffAdminRoutes(deps));
   app.route('/', knowledgeRoutes(deps));
   app.route('/', knowledgeAdminRoutes(deps));

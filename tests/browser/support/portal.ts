@@ -14,7 +14,7 @@ export interface Portal {
   url: string;
   running: Running;
   /** Calls the API as a demo staff member (logs in on first use). */
-  staff(username: 'demo.operator' | 'demo.dispatcher' | 'demo.unit', path: string, body?: unknown): Promise<{ status: number; json: any }>;
+  staff(username: 'demo.operator' | 'demo.dispatcher' | 'demo.unit' | 'demo.supervisor', path: string, body?: unknown): Promise<{ status: number; json: any }>;
   /** Moves a filed ticket to 已答复 as the hotline and 市城市管理局 would. */
   replyAsUnit(ticketNo: string, reply: string, category?: string): Promise<void>;
   close(): Promise<void>;

@@ -58,6 +58,11 @@ const LEGAL: [TicketAction, TicketStatus | null, TicketStatus][] = [
   ),
   ...(['dispatched', 'in_progress'] as const).map((s) => ['progress_note', s, s] as [TicketAction, TicketStatus, TicketStatus]),
   ['record_contact', 'in_progress', 'in_progress'],
+  ...(['replied', 'answered'] as const).map((s) => ['callback_attempt', s, s] as [TicketAction, TicketStatus, TicketStatus]),
+  ...(['replied', 'answered', 'closed'] as const).map((s) => ['publish', s, s] as [TicketAction, TicketStatus, TicketStatus]),
+  ...(['accepted', 'dispatched', 'in_progress', 'return_requested', 'replied', 'answered', 'closed'] as const).map(
+    (s) => ['unpublish', s, s] as [TicketAction, TicketStatus, TicketStatus],
+  ),
 ];
 
 const key = (a: TicketAction, f: TicketStatus | null, t: TicketStatus) => `${a}:${f}:${t}`;

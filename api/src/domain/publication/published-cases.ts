@@ -1,10 +1,8 @@
-import { tickets } from '@hotline/db';
-import { maskPersonalData } from '@hotline/knowledge';
-import { and, desc, eq, gte, inArray, isNotNull, lt, ne, or, type SQL, sql } from 'drizzle-orm';
+import { ticketPublications, tickets } from '@hotline/db';
+import { and, desc, eq, gte, isNull, lt, ne, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { instantAt } from '../calendar/local-time.ts';
 import type { DomainContext } from '../context.ts';
-import { maskAddress } from '../privacy/mask.ts';
 import type { TicketRow } from '../tickets/transition.ts';
 
 const page = {
@@ -23,65 +21,66 @@ export const EchoWallQuery = z.object({
   ...page,
 });
 
-/**
- * Text of a case as the public sees it: the citizen's name, phone and ID
- * numbers and house numbers of the address gone. Only cases whose writers
- * agreed to publication get here at all.
- */
-export function scrub(text: string, ticket: Pick<TicketRow, 'citizenName' | 'address'>): string {
-  let out = text;
-  if (ticket.address) out = out.replaceAll(ticket.address, maskAddress(ticket.address) ?? '');
-  if (ticket.citizenName && [...ticket.citizenName].length >= 2) out = out.replaceAll(ticket.citizenName, '某某');
-  return maskPersonalData(out);
-}
+type PublishedRow = { t: TicketRow; p: typeof ticketPublications.$inferSelect };
 
-function publicCase(ctx: DomainContext, t: TicketRow) {
+/**
+ * A case as the public sees it: only the texts a person published (stored
+ * when published, never computed here), and reference data by name.
+ */
+function publicCase(ctx: DomainContext, { t, p }: PublishedRow) {
   const { catalog, settings } = ctx.rules;
   const answeredAt = t.repliedAt ?? t.answeredAt;
   return {
     ticketNo: t.ticketNo,
-    title: scrub(t.title, t),
-    content: scrub(t.description, t),
+    title: p.title,
+    content: p.content,
     category: t.categoryCode ? { code: t.categoryCode, name: catalog.categories.get(t.categoryCode)?.name ?? t.categoryCode } : null,
     district: t.districtCode ? (catalog.districts.get(t.districtCode)?.name ?? null) : null,
     addressee: t.addressee ? (settings.mailbox.addressees.find((a) => a.code === t.addressee)?.label ?? null) : null,
     unit: t.leadUnitId ? (catalog.units.get(t.leadUnitId)?.name ?? null) : null,
     submittedAt: t.createdAt.toISOString(),
     repliedAt: answeredAt?.toISOString() ?? null,
-    reply: t.replyText ? scrub(t.replyText, t) : null,
+    reply: p.reply,
   };
 }
 
+/** Published and not taken down; the safeguards of publishing hold again here, in case a ticket changed since. */
 const publishable = (): SQL =>
-  and(eq(tickets.publishConsent, true), eq(tickets.confidential, false), isNotNull(tickets.replyText), inArray(tickets.status, ['replied', 'answered', 'closed']))!;
+  and(isNull(ticketPublications.unpublishedAt), eq(tickets.publishConsent, true), eq(tickets.confidential, false), ne(tickets.type, 'report'))!;
 
 async function pageOf(ctx: DomainContext, where: SQL, query: { page: number; pageSize: number }) {
   const [rows, [total]] = await Promise.all([
     ctx.db
-      .select()
-      .from(tickets)
+      .select({ t: tickets, p: ticketPublications })
+      .from(ticketPublications)
+      .innerJoin(tickets, eq(tickets.id, ticketPublications.ticketId))
       .where(where)
       .orderBy(desc(sql`coalesce(${tickets.repliedAt}, ${tickets.answeredAt})`), desc(tickets.createdAt))
       .limit(query.pageSize)
       .offset((query.page - 1) * query.pageSize),
-    ctx.db.select({ n: sql<number>`count(*)::int` }).from(tickets).where(where),
+    ctx.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(ticketPublications)
+      .innerJoin(tickets, eq(tickets.id, ticketPublications.ticketId))
+      .where(where),
   ]);
-  return { items: rows.map((t) => publicCase(ctx, t)), total: Number(total?.n ?? 0), page: query.page, pageSize: query.pageSize };
+  return { items: rows.map((row) => publicCase(ctx, row)), total: Number(total?.n ?? 0), page: query.page, pageSize: query.pageSize };
 }
 
-/** 市长信箱: letters whose writers agreed to publication, with the official reply. */
+/** 市长信箱: letters a person published, with the writer's consent and the official reply. */
 export async function listMailboxLetters(ctx: DomainContext, query: z.infer<typeof LettersQuery>) {
   const conditions: SQL[] = [eq(tickets.channel, 'mailbox'), publishable()];
   if (query.q) {
     const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    conditions.push(or(sql`${tickets.title} ilike ${pattern}`, sql`${tickets.description} ilike ${pattern}`, sql`${tickets.replyText} ilike ${pattern}`)!);
+    // Search the public texts only: a search must not find a letter by a detail that was hidden.
+    conditions.push(or(sql`${ticketPublications.title} ilike ${pattern}`, sql`${ticketPublications.content} ilike ${pattern}`, sql`${ticketPublications.reply} ilike ${pattern}`)!);
   }
   return pageOf(ctx, and(...conditions)!, query);
 }
 
-/** 回音壁: handled cases published with consent (reports, which may name people, never). */
+/** 回音壁: handled cases a person published, with the citizen's consent (reports never). */
 export async function listEchoWall(ctx: DomainContext, query: z.infer<typeof EchoWallQuery>) {
-  const conditions: SQL[] = [publishable(), eq(tickets.status, 'closed'), ne(tickets.type, 'report'), ne(tickets.channel, 'mailbox')];
+  const conditions: SQL[] = [publishable(), ne(tickets.channel, 'mailbox')];
   if (query.category) conditions.push(or(eq(tickets.categoryCode, query.category), eq(tickets.subcategoryCode, query.category))!);
   if (query.district) conditions.push(eq(tickets.districtCode, query.district));
   if (query.month) {

@@ -87,6 +87,8 @@ function describe(event: TicketEventRow, ctx: DomainContext): string {
       return data.by === 'callback' ? '热线已回访，工单办结' : '感谢您的评价，工单办结';
     case 'reopen':
       return '工单重新办理';
+    case 'publish':
+      return '您的诉求已作为典型案例公开，个人信息均已隐去';
     case 'close':
     case 'auto_close':
       // Older closes (before 100% callback) carry no outcome.

@@ -55,6 +55,9 @@ export const TRANSITIONS = {
   rate: { from: ['replied', 'answered'], to: ['closed', 'in_progress', 'accepted'] },
   reopen: { from: ['replied', 'answered', 'closed'], to: ['in_progress', 'accepted'] },
   close: { from: ['replied', 'answered'], to: ['closed'] },
+  publish: { from: ['replied', 'answered', 'closed'], to: [SAME] },
+  // A published case may be taken down whatever happened since (a reopen, say).
+  unpublish: { from: ['accepted', 'dispatched', 'in_progress', 'return_requested', 'replied', 'answered', 'closed'], to: [SAME] },
   auto_close: { from: ['replied', 'answered'], to: ['closed'] },
 } as const satisfies Record<string, { from: readonly TicketStatus[]; to: readonly (TicketStatus | typeof SAME)[] }>;
 
@@ -85,6 +88,8 @@ export const ACTION_LABELS: Record<TicketAction, string> = {
   rate: '评价',
   reopen: '重办',
   close: '办结（联系不上）',
+  publish: '公开为典型案例',
+  unpublish: '撤下公开案例',
   auto_close: '回访联系不上，自动办结',
 };
 

@@ -46,7 +46,7 @@ import type { AppDeps } from '../types.ts';
 import { TicketCreated, ticketCreatedBody } from './public-tickets.ts';
 import { QueuePageSchema, TicketDetailSchema, ticketNoParam, TransitionResultSchema } from './schemas.ts';
 
-const errorResponses = {
+export const errorResponses = {
   400: { content: { 'application/json': { schema: ErrorBody } }, description: '输入有误' },
   401: { content: { 'application/json': { schema: ErrorBody } }, description: '未登录' },
   403: { content: { 'application/json': { schema: ErrorBody } }, description: '角色无权操作' },
@@ -56,7 +56,7 @@ const errorResponses = {
 
 const TicketNoParam = ticketNoParam();
 
-function transitionResult({ ticket, event }: TransitionResult) {
+export function transitionResult({ ticket, event }: TransitionResult) {
   return {
     ticketNo: ticket.ticketNo,
     status: ticket.status,
