@@ -94,7 +94,7 @@ describe('POST /api/tickets', () => {
     ['a street of another district', { location: { district: 'xiling', street: 'dongcheng_heping' } }, 'location.street', '所选街道不属于所选的区'],
     ['an unknown category', { category: 'utilities.teleport' }, 'category', '诉求分类「utilities.teleport」不存在'],
     ['a future time of occurrence', { occurredAt: '2099-01-01T00:00:00+08:00' }, 'occurredAt', '发生时间不能晚于现在'],
-    ['a description too short', { description: '停水' }, 'description', '诉求内容至少需要 5 个字'],
+    ['a description too short', { description: '水' }, 'description', '诉求内容至少需要 2 个字'],
     ['the phone channel (staff only)', { channel: 'phone' }, 'channel', '渠道无效'],
   ])('rejects %s', async (_, overrides, path, message) => {
     const before = await h.database.db.select({ n: sql<number>`count(*)::int` }).from(tickets);
@@ -129,6 +129,14 @@ describe('POST /api/tickets', () => {
     const street = await api.post('/api/tickets', ticketBody({ location: { district: '东城区', street: '不存在街道' } }), { headers: fromNewClient() });
     expect(street.status).toBe(400);
     expect(street.json.error.message).toContain('和平街道（dongcheng_heping）');
+  });
+
+  it('takes a four-character description, asking only where when no place is given', async () => {
+    const noPlace = await api.post('/api/tickets', ticketBody({ title: undefined, description: '路灯坏了', category: undefined, location: undefined }), { headers: fromNewClient() });
+    expect(noPlace.status).toBe(400);
+    expect(noPlace.json.error.details).toEqual([{ path: 'location.district', message: expect.stringContaining('所在区') }]);
+    const filed = await api.post('/api/tickets', ticketBody({ title: undefined, description: '路灯坏了', category: undefined }), { headers: fromNewClient() });
+    expect(filed.status, filed.text).toBe(201);
   });
 
   it('accepts a consultation without a place, and an anonymous report', async () => {

@@ -320,7 +320,7 @@ export class DialogEngine implements Dialog {
 
   /** The citizen's account of what happened goes through the intake draft. */
   async #describe(t: Turn, filing: FilingState, text: string): Promise<void> {
-    if ([...text].length < 5) {
+    if ([...text.trim()].length < 2) {
       filing.need = 'description';
       t.out.push(say(m.filing.tooShort, [cancelButton()]));
       return;

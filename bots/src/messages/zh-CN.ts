@@ -77,7 +77,7 @@ export const zhCN = {
 
   filing: {
     start: '好的，我来帮您提交诉求。请用一段话说说发生了什么事、在哪里。',
-    tooShort: '内容有点少，请再多说几句（至少 5 个字）：发生了什么事、在哪里。',
+    tooShort: '请用一句话说说发生了什么事，例如“路灯坏了”。',
     askDistrict: '请问事情发生在哪个区？请点选，或直接发送详细地址、位置。',
     askStreet: (district: string) => `${district}的哪个街道？不清楚可以跳过。`,
     askAddress: '请补充详细地址（如小区、楼栋、门牌号），也可以发送位置。',

@@ -43,7 +43,8 @@ const ticketFields = {
   type: z.enum(REQUEST_TYPES, { error: '请选择诉求类型（投诉、举报、求助、咨询、建议、表扬）' }),
   category: z.string().trim().max(80).optional(),
   title: text(2, 60, '标题').optional(),
-  description: text(5, 5000, '诉求内容'),
+  // "路灯坏了" is a complete filing: what is missing (where) is asked for, not more words.
+  description: text(2, 5000, '诉求内容'),
   location: Location.optional(),
   occurredAt: Occurred.optional(),
   contact: Contact.optional(),
