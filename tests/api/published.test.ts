@@ -90,6 +90,31 @@ describe("the mayor's mailbox", () => {
   });
 });
 
+describe('letters to a district head (区长)', () => {
+  it('ask which district, and are suggested and dispatched to that district government', async () => {
+    const base = {
+      type: 'suggestion',
+      channel: 'mailbox',
+      addressee: 'district_head',
+      title: '建议延长区图书馆开放时间',
+      description: '区长您好，区图书馆周末下午五点就关门，上班族根本没时间去，建议延长到晚上八点。',
+      contact: { name: '赵六', phone: phoneNumber() },
+    };
+    const missing = await api.post('/api/tickets', base);
+    expect(missing.status).toBe(400);
+    expect(missing.json.error.details).toContainEqual({ path: 'location.district', message: '写给区长的来信，请选择是哪个区' });
+    const filed = await api.post('/api/tickets', { ...base, location: { district: '西岭区' } });
+    expect(filed.status, filed.text).toBe(201);
+    const no = filed.json.ticketNo;
+    expect((await api.post(`/api/staff/tickets/${no}/accept`, { category: 'government_services' }, { token: operator.token })).status).toBe(200);
+    const detail = await api.get(`/api/staff/tickets/${no}`, { token: dispatcher.token });
+    expect(detail.json.routingSuggestion).toMatchObject({ leadUnitId: 'gov_xiling' });
+    const dispatched = await api.post(`/api/staff/tickets/${no}/dispatch`, {}, { token: dispatcher.token });
+    expect(dispatched.status, dispatched.text).toBe(200);
+    expect((await api.get(`/api/staff/tickets/${no}`, { token: dispatcher.token })).json.leadUnitId).toBe('gov_xiling');
+  });
+});
+
 describe('the echo wall', () => {
   it('shows closed, consented, non-confidential cases, filtered by category, district and month', async () => {
     h.clock.set('2026-11-10T10:00:00+08:00');

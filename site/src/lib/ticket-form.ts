@@ -33,13 +33,13 @@ const FIELDS: Record<FilingKind, readonly string[]> = {
     'confidential',
     'publishConsent',
   ],
-  mailbox: ['addressee', 'type', 'title', 'description', 'contact.name', 'contact.phone', 'publishConsent'],
+  mailbox: ['addressee', 'location.district', 'type', 'title', 'description', 'contact.name', 'contact.phone', 'publishConsent'],
 };
 
 /** Element ids on each form page that own an error (see fieldId). */
 export const FORM_FIELD_IDS: Record<FilingKind, readonly string[]> = {
   web: ['description', 'type', 'category', 'location-district', 'location-street', 'location-address', 'location-geo', 'occurredAt', 'photos', 'contact', 'contact-name', 'contact-phone', 'anonymous', 'confidential', 'publishConsent'],
-  mailbox: ['addressee', 'type', 'title', 'description', 'contact', 'contact-name', 'contact-phone', 'publishConsent'],
+  mailbox: ['addressee', 'location-district', 'type', 'title', 'description', 'contact', 'contact-name', 'contact-phone', 'publishConsent'],
 };
 const RENAME: Record<string, string> = { 'location-lat': 'location-geo', 'location-lng': 'location-geo', location: 'location-district', 'contact-anonymous': 'anonymous' };
 
@@ -176,6 +176,8 @@ export function toTicketBody(filing: Filing, m: Messages): { body: Record<string
     if (filing.photos.length > 0) body.photos = filing.photos.map((p) => p.id);
   } else {
     if (t('addressee')) body.addressee = t('addressee');
+    // Which district a letter to a district's 区长 is for (the API asks for it then).
+    if (t('location.district')) body.location = { district: t('location.district') };
     if (t('title')) body.title = t('title');
     else errors.fields.title = m.letter.errors.titleRequired;
     if (chars(t('description')) > 0 && chars(t('description')) < 10) errors.fields.description = m.letter.errors.descriptionShort;

@@ -1,6 +1,7 @@
 import { type Queryable, routingRules } from '@hotline/db';
 import { and, eq, isNull, or } from 'drizzle-orm';
 import type { Catalog } from '../catalog/catalog.ts';
+import type { MailboxSettings } from '../settings/settings.ts';
 
 export interface RoutingSuggestion {
   leadUnitId: string;
@@ -8,6 +9,8 @@ export interface RoutingSuggestion {
   ruleId: number;
   /** What the matching rule was keyed on, most specific first. */
   matchedOn: { category: string; subcategory: string | null; district: string | null };
+  /** Why, in the dispatcher's words, when no routing rule decided it (a letter to a district's 区长). */
+  reason?: string;
 }
 
 export interface RoutingQuery {
@@ -15,6 +18,8 @@ export interface RoutingQuery {
   subcategoryCode: string | null;
   districtCode: string | null;
   streetCode: string | null;
+  channel?: string | null;
+  addressee?: string | null;
 }
 
 /** 属地: the street office of the street, or else the district government. */
@@ -36,7 +41,16 @@ function jurisdictionUnit(catalog: Catalog, q: RoutingQuery, level: 'street' | '
  * Among the rules of the category, one naming the second level beats one
  * naming the district, which beats the category-wide rule; priority breaks ties.
  */
-export async function suggestUnits(db: Queryable, catalog: Catalog, q: RoutingQuery): Promise<RoutingSuggestion | null> {
+export async function suggestUnits(db: Queryable, catalog: Catalog, q: RoutingQuery, mailbox?: MailboxSettings): Promise<RoutingSuggestion | null> {
+  // A letter to a district's 区长 goes to that district's government, whatever it is about.
+  const scope = q.channel === 'mailbox' && q.addressee ? mailbox?.addressees.find((a) => a.code === q.addressee)?.scope : undefined;
+  if (scope === 'district' && q.districtCode) {
+    const government = jurisdictionUnit(catalog, q, 'district');
+    if (government) {
+      const district = catalog.districts.get(q.districtCode)?.name ?? q.districtCode;
+      return { leadUnitId: government, coUnitIds: [], ruleId: 0, matchedOn: { category: q.categoryCode ?? '', subcategory: null, district: q.districtCode }, reason: `写给${district}区长的来信` };
+    }
+  }
   if (!q.categoryCode) return null;
   const rules = await db
     .select()

@@ -66,12 +66,19 @@ export type CalendarSettings = z.infer<typeof CalendarSettings>;
 /** 市长信箱: whom citizens may address a letter to. */
 export const MailboxSettings = z.object({
   addressees: z
-    .array(z.object({ code: z.string().regex(/^[a-z][a-z0-9_]{1,31}$/), label: z.string().min(1).max(20) }))
+    .array(
+      z.object({
+        code: z.string().regex(/^[a-z][a-z0-9_]{1,31}$/),
+        label: z.string().min(1).max(20),
+        /** `district`: a district's leader (区长): the letter names the district and goes to its government. */
+        scope: z.enum(['city', 'district']).default('city'),
+      }),
+    )
     .min(1)
     .default([
-      { code: 'mayor', label: '市长' },
-      { code: 'secretary', label: '市委书记' },
-      { code: 'district_head', label: '区长' },
+      { code: 'mayor', label: '市长', scope: 'city' },
+      { code: 'secretary', label: '市委书记', scope: 'city' },
+      { code: 'district_head', label: '区长', scope: 'district' },
     ]),
 });
 export type MailboxSettings = z.infer<typeof MailboxSettings>;

@@ -63,8 +63,12 @@ function resolveReferences(ctx: DomainContext, input: CreateTicketInput | Create
     } else if (district && known.districtCode !== district) issues.push({ path: 'location.street', message: '所选街道不属于所选的区' });
     else street = known.code;
   }
-  if (input.addressee && !ctx.rules.settings.mailbox.addressees.some((a) => a.code === input.addressee)) {
-    issues.push({ path: 'addressee', message: `写信对象「${input.addressee}」不存在` });
+  if (input.addressee) {
+    const addressee = ctx.rules.settings.mailbox.addressees.find((a) => a.code === input.addressee);
+    if (!addressee) issues.push({ path: 'addressee', message: `写信对象「${input.addressee}」不存在` });
+    else if (addressee.scope === 'district' && !district && !districtGiven) {
+      issues.push({ path: 'location.district', message: `写给${addressee.label}的来信，请选择是哪个区` });
+    }
   }
   if (issues.length > 0) throw new DomainError('VALIDATION', issues[0]!.message, issues);
   return { categoryCode, subcategoryCode, districtCode: district, streetCode: street };

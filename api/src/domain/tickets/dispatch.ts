@@ -25,7 +25,7 @@ export async function dispatchTicket(ctx: DomainContext, ticketNo: string, input
   }
   if (!categoryCode) throw validationError('派单前请先确定诉求分类', 'category');
 
-  const suggestion = await suggestUnits(ctx.db, catalog, { ...ticket, categoryCode, subcategoryCode });
+  const suggestion = await suggestUnits(ctx.db, catalog, { ...ticket, categoryCode, subcategoryCode }, ctx.rules.settings.mailbox);
   const leadUnitId = input.leadUnitId ?? suggestion?.leadUnitId;
   if (!leadUnitId) throw validationError('没有匹配的派单规则，请指定主办单位', 'leadUnitId');
   const coUnitIds = [...new Set(input.coUnitIds ?? (input.leadUnitId ? [] : (suggestion?.coUnitIds ?? [])))].filter((id) => id !== leadUnitId);

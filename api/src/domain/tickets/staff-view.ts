@@ -79,7 +79,7 @@ export async function getTicketDetail(ctx: DomainContext, ticketNo: string, meta
       .from(attachments)
       .where(eq(attachments.ticketId, ticket.id))
       .orderBy(asc(attachments.createdAt)),
-    staff.role === 'unit_handler' ? Promise.resolve(null) : suggestUnits(ctx.db, ctx.rules.catalog, ticket),
+    staff.role === 'unit_handler' ? Promise.resolve(null) : suggestUnits(ctx.db, ctx.rules.catalog, ticket, ctx.rules.settings.mailbox),
   ]);
   if (showContact) {
     await ctx.db.insert(contactAccessLog).values({ staffId: staff.id, ticketId: ticket.id, purpose: 'ticket_detail', ip: meta.ip, createdAt: ctx.now() });

@@ -159,6 +159,9 @@ export const letter: typeof LetterSource = {
   steps: 'Two steps: write the letter, then check and submit.',
   letterTitle: 'Your letter',
   addresseeLegend: 'To',
+  districtLabel: 'Which district',
+  districtHint: 'Needed for a letter to a district head: it goes to that district’s government.',
+  districtEmpty: 'Choose (needed for a district head)',
   typeLabel: 'Type of letter',
   titleLabel: 'Subject',
   titleHint: 'Sum up your letter in one sentence, 2 to 60 characters.',
@@ -183,6 +186,7 @@ export const letter: typeof LetterSource = {
   reviewTitle: 'Check your letter',
   summary: {
     addressee: 'To',
+    district: 'Which district',
     type: 'Type',
     title: 'Subject',
     description: 'Letter',

@@ -168,6 +168,9 @@ export const letter = {
   steps: '共两步：写信，然后核对并提交。',
   letterTitle: '您的来信',
   addresseeLegend: '写信对象',
+  districtLabel: '哪个区',
+  districtHint: '写给区长时必填：来信转交该区人民政府办理。',
+  districtEmpty: '请选择（写给区长时必填）',
   typeLabel: '来信类型',
   titleLabel: '信件标题',
   titleHint: '用一句话概括您的来信，2 到 60 个字。',
@@ -192,6 +195,7 @@ export const letter = {
   reviewTitle: '核对信件内容',
   summary: {
     addressee: '写信对象',
+    district: '哪个区',
     type: '来信类型',
     title: '信件标题',
     description: '信件内容',
