@@ -67,12 +67,16 @@ export type CalendarSettings = z.infer<typeof CalendarSettings>;
 export const MailboxSettings = z.object({
   addressees: z
     .array(
-      z.object({
-        code: z.string().regex(/^[a-z][a-z0-9_]{1,31}$/),
-        label: z.string().min(1).max(20),
-        /** `district`: a district's leader (区长): the letter names the district and goes to its government. */
-        scope: z.enum(['city', 'district']).default('city'),
-      }),
+      z.preprocess(
+        // Settings stored before addressees had a scope: the demo's 区长 keeps its meaning.
+        (a) => (a && typeof a === 'object' && !('scope' in a) && (a as { code?: unknown }).code === 'district_head' ? { ...a, scope: 'district' } : a),
+        z.object({
+          code: z.string().regex(/^[a-z][a-z0-9_]{1,31}$/),
+          label: z.string().min(1).max(20),
+          /** `district`: a district's leader (区长): the letter names the district and goes to its government. */
+          scope: z.enum(['city', 'district']).default('city'),
+        }),
+      ),
     )
     .min(1)
     .default([
