@@ -321,6 +321,16 @@ describe('POST /api/tickets/{ticketNo}/rating', () => {
     expect(res.status).toBe(200);
     expect(res.json.status).toBe('in_progress');
     expect(res.json.timeline.at(-1).text).toBe('您对办理结果不满意，工单已重新办理');
+
+    // The second reply waits for its own rating; the first keeps the one it got.
+    const second = await api.post(`/api/staff/tickets/${ticketNo}/reply`, { reply: '已更换老化水管，供水恢复正常。' }, { token: water.token });
+    expect(second.status, second.text).toBe(200);
+    const view = await api.post('/api/tickets/lookup', { ticketNo, queryCode }, { headers: fromNewClient() });
+    expect(view.json.rating).toBeNull();
+    expect(view.json.reply.text).toBe('已更换老化水管，供水恢复正常。');
+    expect(view.json.rounds).toHaveLength(2);
+    expect(view.json.rounds[0]).toMatchObject({ reply: { text: expect.stringContaining('管道爆裂') }, rating: { resultSatisfaction: 'unsatisfied', comment: '还是没水' } });
+    expect(view.json.rounds[1]).toMatchObject({ reply: { text: '已更换老化水管，供水恢复正常。' }, rating: null, unit: '示范市自来水有限公司' });
   });
 
   it('needs the right code and a complete rating', async () => {

@@ -45,6 +45,12 @@ export interface CitizenTicketView {
     comment: string | null;
     at: string;
   } | null;
+  /**
+   * Each round of handling with its own reply and its own rating, oldest
+   * first: a reopened ticket (重办) has a round per reply. `reply` and
+   * `rating` are the latest round's.
+   */
+  rounds: HandlingRound[];
   canRate: boolean;
   /** Whether an unsatisfied rating now would send the ticket back for another round. */
   unsatisfiedReopens: boolean;
@@ -53,7 +59,38 @@ export interface CitizenTicketView {
   timeline: TimelineEntry[];
 }
 
+export interface HandlingRound {
+  reply: { text: string; at: string };
+  unit: string | null;
+  rating: NonNullable<CitizenTicketView['rating']> | null;
+}
+
 const str = (value: unknown) => (typeof value === 'string' ? value : null);
+const SATISFACTION = new Set<string>(['satisfied', 'basically_satisfied', 'unsatisfied']);
+
+/** The rounds of handling, from the reply and rating events (the ticket row holds only the latest). */
+function handlingRounds(events: TicketEventRow[], ctx: DomainContext): HandlingRound[] {
+  const rounds: HandlingRound[] = [];
+  for (const e of events) {
+    if ((e.action === 'reply' || e.action === 'answer_directly') && e.note) {
+      rounds.push({ reply: { text: e.note, at: e.createdAt.toISOString() }, unit: e.unitId ? (ctx.rules.catalog.units.get(e.unitId)?.name ?? null) : null, rating: null });
+    } else if (e.action === 'rate' && rounds.length > 0) {
+      const d = e.data ?? {};
+      const process = str(d.processSatisfaction);
+      const result = str(d.resultSatisfaction);
+      if (!process || !result || !SATISFACTION.has(process) || !SATISFACTION.has(result) || typeof d.resolved !== 'boolean') continue;
+      rounds.at(-1)!.rating = {
+        processSatisfaction: process as Satisfaction,
+        resultSatisfaction: result as Satisfaction,
+        resolved: d.resolved,
+        // A callback's note is the supervisor's, not the citizen's words.
+        comment: d.by === 'callback' ? null : e.note,
+        at: e.createdAt.toISOString(),
+      };
+    }
+  }
+  return rounds;
+}
 
 /** The citizen's line for an event: plain words, no internal remarks. */
 function describe(event: TicketEventRow, ctx: DomainContext): string {
@@ -115,6 +152,7 @@ export async function buildCitizenView(db: Queryable, ctx: DomainContext, ticket
   const subcategory = ticket.subcategoryCode ? catalog.categories.get(ticket.subcategoryCode) : undefined;
   const canRate = ticket.status === 'replied' || ticket.status === 'answered';
   const replyAt = ticket.repliedAt ?? ticket.answeredAt;
+  const rounds = handlingRounds(events, ctx);
   return {
     ticketNo: ticket.ticketNo,
     status: ticket.status,
@@ -140,16 +178,9 @@ export async function buildCitizenView(db: Queryable, ctx: DomainContext, ticket
     dueAt: ticket.dueAt?.toISOString() ?? null,
     unit: ticket.leadUnitId ? (catalog.units.get(ticket.leadUnitId)?.name ?? null) : null,
     reply: ticket.replyText && replyAt ? { text: ticket.replyText, at: replyAt.toISOString() } : null,
-    rating:
-      ticket.ratedAt && ticket.processSatisfaction && ticket.resultSatisfaction && ticket.resolved !== null
-        ? {
-            processSatisfaction: ticket.processSatisfaction,
-            resultSatisfaction: ticket.resultSatisfaction,
-            resolved: ticket.resolved,
-            comment: ticket.ratingComment,
-            at: ticket.ratedAt.toISOString(),
-          }
-        : null,
+    rounds,
+    // The current round's rating only: after a reopen the new reply waits for its own.
+    rating: rounds.at(-1)?.rating ?? null,
     canRate,
     unsatisfiedReopens: canRate && reopenAllowed(ctx, ticket),
     mergedInto: merged[0]?.ticketNo ?? null,

@@ -41,6 +41,17 @@ export const CitizenTicketViewSchema = z
         at: isoTime,
       })
       .nullable(),
+    rounds: z
+      .array(
+        z.object({
+          reply: z.object({ text: z.string(), at: isoTime }),
+          unit: z.string().nullable(),
+          rating: z
+            .object({ processSatisfaction: z.string(), resultSatisfaction: z.string(), resolved: z.boolean(), comment: z.string().nullable(), at: isoTime })
+            .nullable(),
+        }),
+      )
+      .openapi({ description: '每一轮办理的答复与评价（重办后每轮各自一条），最早的在前' }),
     canRate: z.boolean(),
     unsatisfiedReopens: z.boolean(),
     mergedInto: z.string().nullable(),
