@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateTicketInput } from '../../api/src/domain/tickets/schemas.ts';
 import { client, createHarness, createStaff, type Harness, type TestStaff } from '../support/harness.ts';
+import { ticketBody } from '../support/factories.ts';
 
 let h: Harness;
 let api: ReturnType<typeof client>;
@@ -77,6 +78,21 @@ describe('POST /api/answer', () => {
     expect(collapse.json.emergency).toBe('120');
     const calm = await ask('燃气费怎么交');
     expect(calm.json.emergency).toBeNull();
+  });
+
+  it('answers a question in English in English, saying what the service does and how to file', async () => {
+    const res = await ask('Hello, the street light outside my building has been broken for a week. Who can fix it?');
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ language: 'en', suggestFiling: true, confident: false });
+    expect(res.json.answer).toMatch(/^This is the 12345 citizen service hotline/);
+    expect(res.json.answer).toContain('file a request in English');
+    const fire = await ask('There is smoke and fire in my neighbour apartment, what do I do');
+    expect(fire.json.answer).toMatch(/^If there is a fire/);
+    // A few Latin letters in a Chinese question do not make it English.
+    expect((await ask('小区wifi信号不好找谁')).json.language).toBe('zh');
+    // An English description is a valid filing.
+    const filed = await api.post('/api/tickets', ticketBody({ description: 'The street light at the corner of Heping Road has been broken for a week.', title: undefined }));
+    expect(filed.status, filed.text).toBe(201);
   });
 
   it('suggests filing for a complaint even when an entry explains the rules', async () => {

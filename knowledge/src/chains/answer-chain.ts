@@ -25,6 +25,8 @@ export interface Answer {
   searchAvailable: boolean;
   /** The question as the search compared it (for the unanswered queue). */
   canonical: string;
+  /** The language of the reply: English for a question asked in English, whose answer says what the service can do. */
+  language: 'zh' | 'en';
 }
 
 export interface AnswerDeps {
@@ -35,6 +37,31 @@ export interface AnswerDeps {
 
 export const NO_ANSWER_TEXT =
   '抱歉，知识库里暂时没有找到与您的问题相符的答复。您可以提交诉求，12345 热线会转交相关部门办理，并在时限内答复您。';
+/** For a question in English: the knowledge base is Chinese, so say plainly what the service can do and how to file. */
+export const ENGLISH_HELP_TEXT =
+  'This is the 12345 citizen service hotline of the city. Our answers are written in Chinese, and we could not find one that matches your question in English. ' +
+  'You can file a request in English: choose "File a request" (我要反映) on the website, or send "我要反映" in this chat, describe what happened and where, and the hotline will pass it to the office in charge, which replies within the time limit. ' +
+  'You can also call 12345. In an emergency call 110 (police), 119 (fire) or 120 (ambulance) at once.';
+const ENGLISH_EMERGENCY: Record<EmergencyNumber, string> = {
+  '110': 'If you are in danger now, call the police on 110.',
+  '119': 'If there is a fire, a gas leak or someone trapped, call 119 now.',
+  '120': 'If someone is seriously ill or injured, call 120 for an ambulance now.',
+};
+
+/** The few words that make an English message an emergency (the rules are written for Chinese). */
+const ENGLISH_EMERGENCY_WORDS: [RegExp, EmergencyNumber][] = [
+  [/\b(fire|on fire|flames?|smoke|burning|gas leak|smell(s|ing)? (of )?gas|trapped)\b/i, '119'],
+  [/\b(unconscious|not breathing|collapsed|heart attack|stroke|bleeding|overdose|passed out|fainted|seizure)\b/i, '120'],
+  [/\b(robbery|robbing|attack(ed|ing)?|assault(ed)?|knife|gun|break-?in|breaking in|stabbed|kidnap(ped)?|being hit|beating)\b/i, '110'],
+];
+
+/** A question written in English (Latin letters, no Chinese characters). */
+export function isEnglish(text: string): boolean {
+  const latin = text.match(/[A-Za-z]/g)?.length ?? 0;
+  const cjk = text.match(/[\u3400-\u9fff]/g)?.length ?? 0;
+  return cjk === 0 && latin >= 6 && /[A-Za-z]{2,}\s+[A-Za-z]{2,}/.test(text);
+}
+
 export const SEARCH_DOWN_TEXT = '抱歉，知识库检索暂时不可用，请稍后再试；您也可以直接提交诉求，12345 热线会转交相关部门办理。';
 
 // Complaints and reports need someone to act, even when an entry explains the rules.
@@ -90,7 +117,26 @@ export function createAnswerChain(deps: AnswerDeps) {
       }
       return { input, emergency, result };
     }),
-    RunnableLambda.from(async ({ input, emergency, result }: Retrieved): Promise<Answer> => {
+    RunnableLambda.from(async ({ input, emergency: found, result }: Retrieved): Promise<Answer> => {
+      let emergency = found;
+      if (isEnglish(input.question)) {
+        const top = result?.confident ? result.hits[0] : undefined;
+        const english = emergency ?? ENGLISH_EMERGENCY_WORDS.find(([re]) => re.test(input.question))?.[1] ?? null;
+        emergency = english;
+        const urgent = emergency ? `${ENGLISH_EMERGENCY[emergency]}\n\n` : '';
+        return {
+          answer: urgent + ENGLISH_HELP_TEXT + (top ? `\n\n（中文答复 Answer in Chinese）\n${top.answer}` : ''),
+          sources: top ? [{ id: top.id, question: top.question }] : [],
+          confident: false,
+          suggestFiling: true,
+          emergency,
+          related: (result?.hits ?? []).filter((h) => h.score >= 0.3).slice(0, 3).map((h) => ({ id: h.id, question: h.question })),
+          mode: 'none',
+          searchAvailable: !!result,
+          canonical: result?.canonical ?? '',
+          language: 'en',
+        };
+      }
       const prefix = emergency ? `${EMERGENCY_ADVICE[emergency]}\n\n` : '';
       const needsAction = NEEDS_ACTION.some((w) => input.question.includes(w));
       if (!result) {
@@ -104,6 +150,7 @@ export function createAnswerChain(deps: AnswerDeps) {
           mode: 'none',
           searchAvailable: false,
           canonical: '',
+          language: 'zh',
         };
       }
       const top = result.hits[0];
@@ -118,6 +165,7 @@ export function createAnswerChain(deps: AnswerDeps) {
           mode: 'none',
           searchAvailable: true,
           canonical: result.canonical,
+          language: 'zh',
         };
       }
       let answer = top.answer;
@@ -142,6 +190,7 @@ export function createAnswerChain(deps: AnswerDeps) {
         mode,
         searchAvailable: true,
         canonical: result.canonical,
+        language: 'zh',
       };
     }),
   ]);

@@ -38,6 +38,7 @@ const AnswerResponse = z
     related: z.array(z.object({ id: z.string(), question: z.string() })),
     mode: z.enum(['extractive', 'llm', 'none']),
     searchAvailable: z.boolean(),
+    language: z.enum(['zh', 'en']).openapi({ description: '答复的语言：英文提问得到英文说明（可以用英文提交诉求）' }),
   })
   .openapi('Answer');
 
