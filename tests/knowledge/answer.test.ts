@@ -32,6 +32,18 @@ describe('GET /api/kb/search', () => {
     }
   });
 
+  it('shows as suggestions only hits good enough and close to the best', async () => {
+    const good = await api.get(`/api/kb/search?q=${encodeURIComponent('身份证丢了咋补')}&suggest=1`);
+    expect(good.status).toBe(200);
+    expect(good.json.hits[0]?.id).toBe('F093');
+    for (const hit of good.json.hits) expect(hit.score).toBeGreaterThanOrEqual(Math.max(0.35, good.json.hits[0].score * 0.8));
+    const far = '火星上今天的天气怎么样';
+    const plain = await api.get(`/api/kb/search?q=${encodeURIComponent(far)}`);
+    const suggested = await api.get(`/api/kb/search?q=${encodeURIComponent(far)}&suggest=1`);
+    expect(suggested.json.hits.length).toBeLessThan(Math.max(1, plain.json.hits.length));
+    expect(suggested.json.hits).toEqual([]);
+  });
+
   it('filters by category and checks its parameters', async () => {
     const res = await api.get(`/api/kb/search?q=${encodeURIComponent('怎么办理')}&category=household_registration&limit=10`);
     expect(res.json.hits.length).toBeGreaterThan(0);

@@ -114,7 +114,7 @@ function suggest(input: HTMLTextAreaElement, box: HTMLElement) {
     const { signal } = controller;
     const q = [...text].slice(0, 200).join('');
     const [hits, draft] = await Promise.allSettled([
-      json<{ hits: Hit[] }>(`/api/kb/search?q=${encodeURIComponent(q)}&limit=3`, signal),
+      json<{ hits: Hit[] }>(`/api/kb/search?q=${encodeURIComponent(q)}&limit=3&suggest=1`, signal),
       json<Draft>('/api/intake/draft', signal, { text: [...text].slice(0, 5000).join(''), channel: 'web' }),
     ]);
     if (signal.aborted) return;

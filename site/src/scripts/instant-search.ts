@@ -58,7 +58,7 @@ function setUp(input: HTMLInputElement) {
     controller = new AbortController();
     status.textContent = box.dataset.searching ?? '';
     try {
-      const res = await fetch(`/api/kb/search?q=${encodeURIComponent(q)}&limit=5`, { signal: controller.signal, headers: { accept: 'application/json' } });
+      const res = await fetch(`/api/kb/search?q=${encodeURIComponent(q)}&limit=5&suggest=1`, { signal: controller.signal, headers: { accept: 'application/json' } });
       if (!res.ok) throw new Error(String(res.status));
       const body = (await res.json()) as { hits: Hit[] };
       render(body.hits, q);

@@ -1,13 +1,14 @@
-import { type Answer, createAnswerChain, createIntakeChain, type IntakeCatalog, type IntakeDraft } from '@hotline/knowledge';
+import { type Answer, createAnswerChain, suggestionHits, createIntakeChain, type IntakeCatalog, type IntakeDraft } from '@hotline/knowledge';
 import type { DomainContext } from '../context.ts';
 import type { KnowledgeService } from './knowledge-service.ts';
 import { recordUnanswered } from './unanswered.ts';
 
 /** GET /api/kb/search: published, effective entries, best first. */
-export async function searchEntries(ctx: DomainContext, kb: KnowledgeService, query: { q: string; limit: number; category?: string | undefined }) {
+export async function searchEntries(ctx: DomainContext, kb: KnowledgeService, query: { q: string; limit: number; category?: string | undefined; suggest?: '0' | '1' | undefined }) {
   const result = await kb.search(query.q, { limit: query.limit, category: query.category, now: ctx.now() });
+  const hits = query.suggest === '1' ? suggestionHits(result.hits) : result.hits;
   return {
-    hits: result.hits.map((h) => ({ id: h.id, question: h.question, answer: h.answer, category: h.category, subcategory: h.subcategory, score: h.score })),
+    hits: hits.map((h) => ({ id: h.id, question: h.question, answer: h.answer, category: h.category, subcategory: h.subcategory, score: h.score })),
     confident: result.confident,
   };
 }

@@ -89,4 +89,6 @@ export const SearchQuery = z.object({
   q: z.string({ error: '请填写搜索内容' }).trim().min(1, '请填写搜索内容').max(200, '搜索内容不能超过 200 个字'),
   limit: z.coerce.number().int().min(1).max(20).default(5),
   category: z.string().trim().max(80).optional(),
+  /** `1`: only hits good enough to show as suggestions while a citizen types (a wrong one is worse than none). */
+  suggest: z.enum(['0', '1']).optional(),
 });
