@@ -1,15 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runAdmin, startSystem, stopSystem } from './start-helpers.ts';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { killStarted, runAdmin, SYSTEM_TEST_TIMEOUT, startSystem, stopSystem } from './start-helpers.ts';
 
 // PGlite only: one process per data directory.
 const dataDir = mkdtempSync(join(tmpdir(), 'hotline-lock-'));
 const env = { DATA_DIR: dataDir, DATABASE_URL: '' };
+afterEach(killStarted);
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-describe('the embedded database lock', () => {
+describe('the embedded database lock', { timeout: SYSTEM_TEST_TIMEOUT }, () => {
   it('refuses a second process on the same data directory, clearly, and frees it on exit', async () => {
     const first = await startSystem(env);
     try {
@@ -35,7 +36,7 @@ describe('the embedded database lock', () => {
   it('takes over a lock left by a process that died', async () => {
     const first = await startSystem(env);
     first.child.kill('SIGKILL');
-    await new Promise((resolve) => first.child.once('exit', resolve));
+    await first.exited;
     const second = await startSystem(env);
     expect((await fetch(`${second.url}/readyz`)).status).toBe(200);
     expect(await stopSystem(second)).toBe(0);

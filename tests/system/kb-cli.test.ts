@@ -1,22 +1,16 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createEmptyPostgresDatabase, engine } from '../support/database.ts';
-import { startSystem, stopSystem } from './start-helpers.ts';
+import { killStarted, runCli, SYSTEM_TEST_TIMEOUT, startSystem, stopSystem } from './start-helpers.ts';
 
-const root = new URL('../../', import.meta.url).pathname;
 let dir: string;
 let env: Record<string, string>;
 let drop = async () => {};
 
 function kb(args: string[]): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['api/src/cli/kb.ts', ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
+  return runCli('api/src/cli/kb.ts', args, env);
 }
 
 beforeAll(async () => {
@@ -28,12 +22,13 @@ beforeAll(async () => {
     drop = database.drop;
   }
 });
+afterEach(killStarted);
 afterAll(async () => {
   await drop();
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('npm run kb', () => {
+describe('npm run kb', { timeout: SYSTEM_TEST_TIMEOUT }, () => {
   it('imports a file (once), rebuilds and reconciles the index, exports the set, and the app answers from it', async () => {
     const file = join(dir, 'city.jsonl');
     writeFileSync(
@@ -75,5 +70,5 @@ describe('npm run kb', () => {
     } finally {
       await stopSystem(started);
     }
-  }, 120_000); // five CLI processes, each opening the database and Meilisearch: slow on a busy machine
+  });
 });

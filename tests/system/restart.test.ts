@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createEmptyPostgresDatabase, engine } from '../support/database.ts';
 import { ticketBody } from '../support/factories.ts';
 import { powHeaders } from '../support/pow.ts';
-import { runAdmin, startSystem, stopSystem as stop } from './start-helpers.ts';
+import { killStarted, runAdmin, SYSTEM_TEST_TIMEOUT, startSystem, stopSystem as stop } from './start-helpers.ts';
 
 let dataDir: string;
 let env: Record<string, string>;
@@ -21,12 +21,13 @@ beforeAll(async () => {
     dropDatabase = database.drop;
   }
 });
+afterEach(killStarted);
 afterAll(async () => {
   await dropDatabase();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-describe('the system as npm start runs it', () => {
+describe('the system as npm start runs it', { timeout: SYSTEM_TEST_TIMEOUT }, () => {
   it('keeps a ticket across a stop and a start on the same data', async () => {
     const first = await startSystem(env);
     expect(first.output()).toContain('已载入示范市的演示配置');
