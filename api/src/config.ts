@@ -44,6 +44,8 @@ export const Env = z.object({
   KB_SEARCH_CACHE: z.coerce.number().int().min(0).max(1_000_000).default(2_000),
   /** Signs the portal's form tokens and proof-of-work challenges; ≥ 32 characters. Unset: a random key stored in the database. */
   SITE_SECRET: z.string().min(32, 'SITE_SECRET 至少 32 个字符').optional().or(z.literal('').transform(() => undefined)),
+  /** Key of the query-code HMAC, ≥ 32 characters, the same on every instance. Unset: DATA_DIR/query-code.key, created on first start. */
+  QUERY_CODE_KEY: z.string().min(32, 'QUERY_CODE_KEY 至少 32 个字符').optional().or(z.literal('').transform(() => undefined)),
   /** Proof-of-work difficulty for filing from the web and the mailbox, in leading zero bits (0: off). */
   POW_BITS: z.coerce.number().int().min(0).max(24).default(16),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -65,6 +67,7 @@ export interface Config {
   llm: { baseUrl: string; apiKey: string; model: string; timeoutMs: number } | null;
   kbSearchCache: number;
   siteSecret: string | undefined;
+  queryCodeKey: string | undefined;
   powBits: number;
   /** The chat bots (TELEGRAM_*, CHAT_SESSION_IDLE_MINUTES), parsed by bots/src/config.ts. */
   bots: BotsConfig;
@@ -97,6 +100,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : null,
     kbSearchCache: e.KB_SEARCH_CACHE,
     siteSecret: e.SITE_SECRET,
+    queryCodeKey: e.QUERY_CODE_KEY,
     powBits: e.POW_BITS,
     bots,
   };

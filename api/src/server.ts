@@ -1,15 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { type Database, openDatabase } from '@hotline/db';
+import { type Database, openDatabase, safeErrorFields } from '@hotline/db';
 import { type Bots, createBots, PUBLIC_EVENT_TOPIC } from '@hotline/bots';
 import { createChatModel, type EmbeddedMeili } from '@hotline/knowledge';
 import type { Config } from './config.ts';
 import { localDayOf } from './domain/calendar/local-time.ts';
 import { officialYears } from './domain/calendar/working-calendar.ts';
+import { registerIdempotencyInstance } from './domain/idempotency/idempotency.ts';
 import { KnowledgeService } from './domain/knowledge/knowledge-service.ts';
 import { RateLimiter } from './domain/rate-limits/rate-limiter.ts';
+import { loadQueryCodeKey } from './domain/security/query-code-key.ts';
 import { loadSigningSecret } from './domain/security/signing-secret.ts';
+import { useQueryCodeKey } from './domain/tickets/numbers.ts';
 import { RulesCache } from './domain/settings/rules.ts';
 import { createApp, type App } from './http/app.ts';
 import { createLogger, type Logger } from './http/logger.ts';
@@ -53,14 +56,19 @@ export interface StartOptions {
 
 export async function start(config: Config, options: StartOptions = {}): Promise<Running> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  // Before the database opens: a start without its key must not file tickets.
+  useQueryCodeKey(loadQueryCodeKey(config.queryCodeKey, config.dataDir));
   const database =
     options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
   let server: ServerType | undefined;
   let jobs: BackgroundJobs | null = null;
   let meili: EmbeddedMeili | null = null;
   let bots: Bots | null = null;
+  let unregister = async () => {};
   try {
     await database.migrate();
+    // Requests a killed process left in flight are retried at once, not refused as "in progress".
+    unregister = await registerIdempotencyInstance(database);
     const seeded = await seedReferenceData(database.db);
     const demoAccounts = await syncDemoAccounts(database.db, config.dataDir, config.demo);
     const rules = new RulesCache(database.db);
@@ -114,7 +122,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     // Chat dedupe records older than a day and sessions idle for a week are dropped.
     const chatSessions = bots.dialog.sessions;
     const purgeChat = setInterval(() => {
-      chatSessions.purge(new Date()).catch((error) => logger.warn('chat session purge failed', { error: String((error as Error)?.message ?? error).slice(0, 200) }));
+      chatSessions.purge(new Date()).catch((error) => logger.warn('chat session purge failed', safeErrorFields(error)));
     }, 60 * 60_000);
     purgeChat.unref();
     const running = server;
@@ -150,6 +158,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
           await runningBots.stop();
           await jobs?.stop();
           await meili?.stop();
+          await unregister();
           await database.close();
         })();
         return closing;
@@ -160,6 +169,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     await bots?.stop().catch(() => undefined);
     await jobs?.stop();
     await meili?.stop();
+    await unregister();
     await database.close();
     throw error;
   }

@@ -25,6 +25,13 @@ export interface Database {
   engine: Engine;
   migrate(): Promise<void>;
   ping(): Promise<void>;
+  /**
+   * PostgreSQL only: holds session-level advisory lock (key1, key2) on a
+   * connection of its own until released or the process dies, so other
+   * processes can tell this one is alive (pg_locks). Re-taken if the
+   * connection drops.
+   */
+  holdSessionLock?(key1: number, key2: number): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -61,6 +68,27 @@ export function openPostgres({ url, poolSize = 10 }: PostgresOptions): Database 
     },
     async ping() {
       await db.execute(sql`select 1`);
+    },
+    async holdSessionLock(key1, key2) {
+      let client: pg.Client | null = null;
+      let released = false;
+      const connect = async (): Promise<void> => {
+        const c = new pg.Client({ connectionString: url });
+        c.on('error', () => {
+          // The lock went with the connection: take it again on a new one.
+          if (released) return;
+          void c.end().catch(() => undefined);
+          setTimeout(() => void connect().catch(() => undefined), 1_000).unref();
+        });
+        await c.connect();
+        await c.query('select pg_advisory_lock($1, $2)', [key1, key2]);
+        client = c;
+      };
+      await connect();
+      return async () => {
+        released = true;
+        await client?.end().catch(() => undefined);
+      };
     },
     async close() {
       await pool.end();

@@ -12,12 +12,16 @@ import { RateLimiter } from '../../api/src/domain/rate-limits/rate-limiter.ts';
 import { seedKnowledge } from '../../api/src/seed/knowledge.ts';
 import { RulesCache } from '../../api/src/domain/settings/rules.ts';
 import { insertAccount } from '../../api/src/domain/staff/accounts.ts';
+import { useQueryCodeKey } from '../../api/src/domain/tickets/numbers.ts';
 import { createApp, type App } from '../../api/src/http/app.ts';
 import { createLogger } from '../../api/src/http/logger.ts';
 import { TestClock } from './clock.ts';
 import { openTestDatabase, type TestDatabase } from './database.ts';
 
 export const TEST_PASSWORD = 'test-password-2026';
+/** The query-code HMAC key of every in-process test app (QUERY_CODE_KEY in production). */
+export const TEST_QUERY_CODE_KEY = 'test-query-code-key-0123456789abcdef';
+useQueryCodeKey(Buffer.from(TEST_QUERY_CODE_KEY));
 /** The app's internal token in tests: what the portal and the chat bots of the process send. */
 export const TEST_INTERNAL_TOKEN = 'test-internal-token';
 /** Headers of a call from this process's own channels (portal, bots): chat filings need them. */

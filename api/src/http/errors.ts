@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from '@hono/zod-openapi';
+import { safeErrorFields } from '@hotline/db';
 import { DomainError, type ErrorCode, type FieldIssue } from '../domain/errors.ts';
 import type { AppEnv } from './types.ts';
 
@@ -63,14 +64,36 @@ export function toErrorResponse(c: Context<AppEnv>, error: unknown): Response {
       415: ['UNSUPPORTED_MEDIA_TYPE', '请求的 Content-Type 不受支持，请使用 application/json'],
     };
     const [code, message] = byStatus[error.status] ?? ['INTERNAL', '服务器内部错误'];
-    if (code === 'INTERNAL') c.get('logger')?.error('http exception', { requestId: c.get('requestId'), status: error.status, error: error.message });
+    if (code === 'INTERNAL') c.get('logger')?.error('http exception', { requestId: c.get('requestId'), route: routeOf(c), status: 500, errorClass: 'HTTPException', httpStatus: error.status });
     return errorResponse(c, new DomainError(code, message));
   }
+  // Class, request id, route and status only: the message and the stack's
+  // first line may carry the SQL parameters (names, phones, descriptions).
   c.get('logger')?.error('unhandled error', {
     requestId: c.get('requestId'),
-    path: c.req.path,
-    error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-    stack: error instanceof Error ? error.stack : undefined,
+    method: c.req.method,
+    route: routeOf(c),
+    status: 500,
+    ...safeErrorFields(error),
+    at: error instanceof Error ? stackFrames(error) : undefined,
   });
   return errorResponse(c, new DomainError('INTERNAL', '服务器内部错误，请稍后重试'));
+}
+
+/** The matched route's pattern (`/api/tickets/:ticketNo/rating`), not the path with its values. */
+function routeOf(c: Context<AppEnv>): string {
+  try {
+    return c.req.routePath || '(none)';
+  } catch {
+    return '(none)';
+  }
+}
+
+/** Where it failed: the stack's frames (code locations) without its first line, which repeats the message. */
+function stackFrames(error: Error): string[] | undefined {
+  return error.stack
+    ?.split('\n')
+    .filter((line) => /^\s+at /.test(line))
+    .slice(0, 8)
+    .map((line) => line.trim().slice(0, 200));
 }

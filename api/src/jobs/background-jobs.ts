@@ -1,4 +1,4 @@
-import type { Db } from '@hotline/db';
+import { type Db, safeErrorFields } from '@hotline/db';
 import type { DomainContext } from '../domain/context.ts';
 import { purgeUploadDrafts } from '../domain/attachments/upload-drafts.ts';
 import { purgeExpiredKeys } from '../domain/idempotency/idempotency.ts';
@@ -60,7 +60,7 @@ export class BackgroundJobs {
     const housekeeping = () =>
       this.runHousekeeping()
         .then(({ closed }) => closed > 0 && this.#logger.info('auto-closed unrated replies', { closed }))
-        .catch((error) => this.#logger.error('housekeeping failed', { error: String(error) }));
+        .catch((error) => this.#logger.error('housekeeping failed', safeErrorFields(error)));
     this.#timers.push(setTimeout(housekeeping, 5_000), setInterval(housekeeping, housekeepingMs));
   }
 

@@ -1,3 +1,4 @@
+import { safeErrorFields } from '@hotline/db';
 import { timingSafeEqual } from 'node:crypto';
 import { Bot, type Context, GrammyError, InlineKeyboard } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
@@ -117,7 +118,7 @@ export class TelegramAdapter {
       await this.#converse(ctx, inbound);
     });
     bot.catch(async (error) => {
-      this.#logger.error('telegram update failed', { error: String((error.error as Error)?.message ?? error.error).slice(0, 300) });
+      this.#logger.error('telegram update failed', safeErrorFields(error.error));
       const chatId = error.ctx.chat?.id;
       if (chatId !== undefined) await this.#send(String(chatId), [{ text: zhCN.error }]).catch(() => undefined);
     });
@@ -185,7 +186,7 @@ export class TelegramAdapter {
       if (!this.bot.isInited()) await this.bot.init();
       await this.bot.handleUpdate(update);
     } catch (error) {
-      this.#logger.error('telegram update not handled', { error: String((error as Error)?.message ?? error).slice(0, 300) });
+      this.#logger.error('telegram update not handled', safeErrorFields(error));
     }
   }
 

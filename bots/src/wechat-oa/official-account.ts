@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { Hono } from 'hono';
-import { chatInbound, type Db } from '@hotline/db';
+import { chatInbound, type Db, safeErrorFields } from '@hotline/db';
 import type { ChatSender, Dialog, InboundMessage, OutboundMessage } from '../dialog/types.ts';
 import { OUT_OF_WINDOW_ERRORS, WechatApi, WechatApiError } from './api-client.ts';
 import type { WechatOaConfig } from './config.ts';
@@ -78,7 +78,7 @@ export function createWechatOfficialAccount(deps: WechatOaDeps): WechatOfficialA
   const background = new Set<Promise<unknown>>();
 
   const track = (promise: Promise<unknown>) => {
-    const p = promise.catch((error) => logger.error('wechat-oa background task failed', { error: (error as Error).message })).finally(() => background.delete(p));
+    const p = promise.catch((error) => logger.error('wechat-oa background task failed', safeErrorFields(error))).finally(() => background.delete(p));
     background.add(p);
   };
 
@@ -135,7 +135,7 @@ export function createWechatOfficialAccount(deps: WechatOaDeps): WechatOfficialA
         await window.recordInbound(inbound.chatUserId);
         messages = await dialog.handle(inbound);
       } catch (error) {
-        logger.error('wechat-oa dialog failed', { error: (error as Error).message });
+        logger.error('wechat-oa dialog failed', safeErrorFields(error));
         messages = [{ text: WECHAT_COPY.failed }];
       }
       buttons.remember(inbound.chatUserId, messages);

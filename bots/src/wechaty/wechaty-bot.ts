@@ -1,3 +1,4 @@
+import { safeErrorFields } from '@hotline/db';
 import { WechatyBuilder, types, type Message, type Wechaty } from 'wechaty';
 import type { ChatSender, Dialog, InboundMessage, OutboundMessage } from '../dialog/types.ts';
 import { WECHAT_COPY } from '../wechat-oa/messages.zh-CN.ts';
@@ -51,7 +52,7 @@ export function createWechatyBot(deps: WechatyBotDeps): WechatyBot {
   const buttons = new ButtonMemory();
   const background = new Set<Promise<unknown>>();
   const track = (promise: Promise<unknown>) => {
-    const p = promise.catch((error) => logger.error('wechaty message failed', { error: (error as Error).message })).finally(() => background.delete(p));
+    const p = promise.catch((error) => logger.error('wechaty message failed', safeErrorFields(error))).finally(() => background.delete(p));
     background.add(p);
   };
 
@@ -101,7 +102,7 @@ export function createWechatyBot(deps: WechatyBotDeps): WechatyBot {
       try {
         out = await deps.dialog.handle(inbound);
       } catch (error) {
-        logger.error('wechaty dialog failed', { error: (error as Error).message });
+        logger.error('wechaty dialog failed', safeErrorFields(error));
         out = [{ text: WECHAT_COPY.failed }];
       }
     }
@@ -120,7 +121,7 @@ export function createWechatyBot(deps: WechatyBotDeps): WechatyBot {
   });
   wechaty.on('login', () => logger.info('wechaty: logged in'));
   wechaty.on('logout', () => logger.warn('wechaty: logged out'));
-  wechaty.on('error', (error) => logger.error('wechaty error', { error: error.message }));
+  wechaty.on('error', (error) => logger.error('wechaty error', safeErrorFields(error)));
   // People who add the city's account are accepted and greeted with the menu.
   wechaty.on('friendship', (friendship) =>
     track(

@@ -126,6 +126,16 @@ export interface PublicCase {
   reply: string | null;
 }
 
+/** The challenge a lookup must solve first, when the API answered 429 with one. */
+export function powRequired(error: ApiError): PowChallenge | null {
+  const pow = error.status === 429 && error.details && !Array.isArray(error.details) ? (error.details as { pow?: PowChallenge }).pow : undefined;
+  return pow && typeof pow.challenge === 'string' ? pow : null;
+}
+
+function powHeaders(pow: PowSolution | null): Record<string, string> {
+  return pow?.nonce ? { 'pow-challenge': pow.challenge, 'pow-nonce': pow.nonce } : {};
+}
+
 /** Where the portal's proof of work goes: POST /api/tickets reads it from headers. */
 export interface PowSolution {
   challenge: string;
@@ -216,12 +226,13 @@ export class ApiClient {
     return this.request<TicketCreated>('POST', '/api/tickets', body, headers);
   }
 
-  lookup(ticketNo: string, queryCode: string) {
-    return this.request<CitizenTicket>('POST', '/api/tickets/lookup', { ticketNo, queryCode });
+  /** `pow`: the solved challenge the API asked for (429 with details.pow) when the ticket has drawn wrong codes. */
+  lookup(ticketNo: string, queryCode: string, pow: PowSolution | null = null) {
+    return this.request<CitizenTicket>('POST', '/api/tickets/lookup', { ticketNo, queryCode }, powHeaders(pow));
   }
 
-  rate(ticketNo: string, body: { queryCode: string; processSatisfaction: string; resultSatisfaction: string; resolved: boolean; comment?: string }) {
-    return this.request<CitizenTicket>('POST', `/api/tickets/${encodeURIComponent(ticketNo)}/rating`, body);
+  rate(ticketNo: string, body: { queryCode: string; processSatisfaction: string; resultSatisfaction: string; resolved: boolean; comment?: string }, pow: PowSolution | null = null) {
+    return this.request<CitizenTicket>('POST', `/api/tickets/${encodeURIComponent(ticketNo)}/rating`, body, powHeaders(pow));
   }
 
   letters(params: { q?: string; page?: number; pageSize?: number }) {

@@ -72,8 +72,9 @@ if (box) solve(box);
 function solve(box: HTMLElement) {
   const challengeField = box.querySelector<HTMLInputElement>('input[name="pow.challenge"]')!;
   const nonceField = box.querySelector<HTMLInputElement>('input[name="pow.nonce"]')!;
-  const question = box.querySelector<HTMLElement>('[data-pow-question]')!;
-  const answer = box.querySelector<HTMLInputElement>('input[name="pow.answer"]')!;
+  // Absent when only work counts (a lookup of a ticket that has drawn wrong codes).
+  const question = box.querySelector<HTMLElement>('[data-pow-question]');
+  const answer = box.querySelector<HTMLInputElement>('input[name="pow.answer"]');
   const status = box.querySelector<HTMLElement>('[data-pow-status]')!;
   const bits = Number(challengeField.dataset.bits);
   const prefix = `${challengeField.value}:`;
@@ -86,9 +87,10 @@ function solve(box: HTMLElement) {
       const nonce = n.toString(36);
       if (zeroBits(sha256(encoder.encode(prefix + nonce))) >= bits) {
         nonceField.value = nonce;
-        answer.required = false;
-        question.hidden = true;
+        if (answer) answer.required = false;
+        if (question) question.hidden = true;
         status.textContent = box.dataset.done ?? '';
+        if (box.dataset.autosubmit !== undefined) box.closest('form')?.requestSubmit();
         return;
       }
     }

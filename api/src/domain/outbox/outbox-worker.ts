@@ -1,4 +1,4 @@
-import { type Db, outbox } from '@hotline/db';
+import { type Db, outbox, safeErrorFields } from '@hotline/db';
 import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, sql } from 'drizzle-orm';
 
 export interface OutboxMessage {
@@ -121,7 +121,7 @@ export class OutboxWorker {
     const tick = async () => {
       if (this.#stopped) return;
       this.#running = this.drain().catch((error) => {
-        console.error(JSON.stringify({ level: 'error', msg: 'outbox worker failed', error: String(error) }));
+        console.error(JSON.stringify({ level: 'error', msg: 'outbox worker failed', ...safeErrorFields(error) }));
         return 0;
       });
       await this.#running;

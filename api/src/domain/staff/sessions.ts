@@ -1,13 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { type Db, staffAccounts, staffSessions } from '@hotline/db';
-import { and, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { StaffActor } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { DUMMY_HASH, verifyPassword } from './passwords.ts';
 
 export const SESSION_HOURS = 12;
-const MAX_FAILURES = 5;
-const LOCK_MINUTES = 15;
+/** Failures in a row an account may have before each further attempt waits. */
+export const FREE_LOGIN_FAILURES = 4;
+/** The longest wait between attempts on one account: strangers who know a username can delay its owner this much, no more. */
+export const MAX_LOGIN_DELAY_SECONDS = 300;
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -17,10 +19,22 @@ export interface LoginResult {
   staff: StaffActor;
 }
 
+/** `登录失败次数过多，请 30 秒后再试`: the wait in the unit a person reads it in. */
+function tooManyFailures(seconds: number): DomainError {
+  const wait = seconds < 60 ? `${seconds} 秒` : `${Math.ceil(seconds / 60)} 分钟`;
+  return new DomainError('RATE_LIMITED', `登录失败次数过多，请 ${wait}后再试`, { retryAfterSeconds: seconds });
+}
+
 /**
- * Password login. Five failures in a row lock the account for 15 minutes;
- * an unknown username costs the same time and gets the same answer as a
- * wrong password.
+ * Password login. An attempt on an account is reserved, atomically, before
+ * the slow password check: one conditional UPDATE counts it as a failure and
+ * sets when the next attempt may come, and only if the account is not
+ * waiting. So concurrent guesses cannot all be checked against one stale
+ * count: after FREE_LOGIN_FAILURES failures in a row each further attempt
+ * waits 1, 2, 4 … seconds, capped at MAX_LOGIN_DELAY_SECONDS (a delay, not
+ * a lock a stranger can hold). A correct password clears the count. An
+ * unknown username costs the same time and gets the same answer as a wrong
+ * password.
  */
 export async function login(
   db: Db,
@@ -33,23 +47,22 @@ export async function login(
     await verifyPassword(input.password, DUMMY_HASH);
     throw invalid;
   }
-  if (account.lockedUntil && account.lockedUntil > meta.now) {
-    const minutes = Math.ceil((account.lockedUntil.getTime() - meta.now.getTime()) / 60_000);
-    throw new DomainError('RATE_LIMITED', `登录失败次数过多，账号已锁定，请 ${minutes} 分钟后再试`, { retryAfterSeconds: minutes * 60 });
+  // `locked_until` is when the next attempt may come. Row locks serialise
+  // concurrent reservations; each sees the count the previous one left.
+  const next = sql`case when ${staffAccounts.failedLogins} + 1 > ${FREE_LOGIN_FAILURES}
+    then ${meta.now.toISOString()}::timestamptz + least(power(2, ${staffAccounts.failedLogins} - ${FREE_LOGIN_FAILURES}), ${MAX_LOGIN_DELAY_SECONDS}) * interval '1 second'
+    else null end`;
+  const reserved = await db
+    .update(staffAccounts)
+    .set({ failedLogins: sql`${staffAccounts.failedLogins} + 1`, lockedUntil: next })
+    .where(and(eq(staffAccounts.id, account.id), or(isNull(staffAccounts.lockedUntil), lte(staffAccounts.lockedUntil, meta.now))))
+    .returning({ id: staffAccounts.id });
+  if (reserved.length === 0) {
+    const [current] = await db.select({ until: staffAccounts.lockedUntil }).from(staffAccounts).where(eq(staffAccounts.id, account.id));
+    const seconds = current?.until ? Math.max(1, Math.ceil((current.until.getTime() - meta.now.getTime()) / 1000)) : 1;
+    throw tooManyFailures(seconds);
   }
-  if (!(await verifyPassword(input.password, account.passwordHash))) {
-    const failures = account.failedLogins + 1;
-    const locked = failures >= MAX_FAILURES;
-    await db
-      .update(staffAccounts)
-      .set({
-        failedLogins: locked ? 0 : sql`${staffAccounts.failedLogins} + 1`,
-        lockedUntil: locked ? new Date(meta.now.getTime() + LOCK_MINUTES * 60_000) : account.lockedUntil,
-      })
-      .where(eq(staffAccounts.id, account.id));
-    if (locked) throw new DomainError('RATE_LIMITED', `登录失败次数过多，账号已锁定 ${LOCK_MINUTES} 分钟`, { retryAfterSeconds: LOCK_MINUTES * 60 });
-    throw invalid;
-  }
+  if (!(await verifyPassword(input.password, account.passwordHash))) throw invalid;
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(meta.now.getTime() + SESSION_HOURS * 3600_000);
   await db.transaction(async (tx) => {

@@ -1,4 +1,4 @@
-import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { type Db, ticketCounters } from '@hotline/db';
 import { sql } from 'drizzle-orm';
 import { localDayOf } from '../calendar/local-time.ts';
@@ -66,12 +66,50 @@ export function generateQueryCode(): string {
   return String(randomInt(0, 100_000_000)).padStart(8, '0');
 }
 
-export function hashQueryCode(code: string): string {
+// Query codes are stored as HMAC-SHA-256 under a key kept outside the
+// database (QUERY_CODE_KEY, or DATA_DIR/query-code.key: see
+// security/query-code-key.ts), so a dump of the database alone cannot be
+// searched for the 10⁸ possible codes. The stored value names its scheme:
+// `h1$<hex>`; a bare 64-hex value is the legacy unkeyed SHA-256 of earlier
+// versions, still accepted and replaced by `h1$` on the next correct lookup.
+const KEYED_PREFIX = 'h1$';
+let queryCodeKey: Buffer | null = null;
+
+/** Installs the process's query-code key (at start, before any ticket is filed or looked up). */
+export function useQueryCodeKey(key: Buffer): void {
+  if (key.length < 32) throw new Error('query-code key must be at least 32 bytes');
+  queryCodeKey = key;
+}
+
+function keyedDigest(code: string): string {
+  if (!queryCodeKey) throw new Error('query-code key not loaded (useQueryCodeKey)');
+  return createHmac('sha256', queryCodeKey).update(`hotline12345:query-code:${code}`).digest('hex');
+}
+
+function legacyDigest(code: string): string {
   return createHash('sha256').update(`hotline12345:query-code:${code}`).digest('hex');
 }
 
-export function queryCodeMatches(code: string, hash: string): boolean {
-  const a = Buffer.from(hashQueryCode(code), 'hex');
-  const b = Buffer.from(hash, 'hex');
-  return a.length === b.length && timingSafeEqual(a, b);
+export function hashQueryCode(code: string): string {
+  return `${KEYED_PREFIX}${keyedDigest(code)}`;
+}
+
+const sameHex = (a: string, b: string) => {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === 32 && x.length === y.length && timingSafeEqual(x, y);
+};
+
+/**
+ * Whether `code` is the ticket's query code: `keyed` for a current hash,
+ * `legacy` for a match against an old unkeyed hash (the caller upgrades it),
+ * `false` otherwise. Constant-time in the digest.
+ */
+export function matchQueryCode(code: string, stored: string): 'keyed' | 'legacy' | false {
+  if (stored.startsWith(KEYED_PREFIX)) return sameHex(keyedDigest(code), stored.slice(KEYED_PREFIX.length)) ? 'keyed' : false;
+  return sameHex(legacyDigest(code), stored) ? 'legacy' : false;
+}
+
+export function queryCodeMatches(code: string, stored: string): boolean {
+  return matchQueryCode(code, stored) !== false;
 }

@@ -4,17 +4,18 @@ import { addAttachment, ATTACHMENT_LIMITS } from '../../domain/attachments/add-a
 import { DomainError } from '../../domain/errors.ts';
 import { claimIdempotencyKey, hashRequest, IDEMPOTENCY_KEY_PATTERN } from '../../domain/idempotency/idempotency.ts';
 import { consumeChallenge, verifySolution } from '../../domain/pow/proof-of-work.ts';
-import { LIMITS, type RateLimit } from '../../domain/rate-limits/rate-limiter.ts';
+import { LIMITS, type RateLimitUse } from '../../domain/rate-limits/rate-limiter.ts';
 import { buildCitizenView } from '../../domain/tickets/citizen-view.ts';
 import { checkTicket, type CreatedTicket, createTicket } from '../../domain/tickets/create.ts';
-import { authenticateCitizen, lookupTicket } from '../../domain/tickets/lookup.ts';
+import { authenticateCitizen, type CitizenProof, lookupTicket } from '../../domain/tickets/lookup.ts';
 import { rateByCitizen } from '../../domain/tickets/rate.ts';
 import { CitizenRatingInput, CreateTicketInput, LookupInput, QueryCode } from '../../domain/tickets/schemas.ts';
 import { STATUS_LABELS } from '../../domain/tickets/state-machine.ts';
 import { ErrorBody } from '../errors.ts';
 import { isInternalRequest } from '../middleware.ts';
 import { clientKey, createRouter, domainContext } from '../router.ts';
-import type { AppDeps } from '../types.ts';
+import type { AppDeps, AppEnv } from '../types.ts';
+import type { Context } from 'hono';
 import { CitizenTicketViewSchema, ticketNoParam } from './schemas.ts';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
@@ -45,6 +46,21 @@ export function ticketCreatedBody(created: CreatedTicket): z.infer<typeof Ticket
 }
 
 const TicketNoParam = ticketNoParam();
+
+/**
+ * What a request offers besides the code: a solved challenge (needed once a
+ * ticket has drawn wrong codes), or that it comes from this process's chat
+ * bots, whose client key is the chat account (`chat:…`), a trusted channel.
+ */
+function citizenProof(c: Context<AppEnv>, deps: AppDeps): CitizenProof {
+  const challenge = c.req.header('pow-challenge');
+  const nonce = c.req.header('pow-nonce');
+  return {
+    secret: deps.secret,
+    pow: challenge && nonce ? { challenge: challenge.slice(0, 200), nonce: nonce.slice(0, 16) } : null,
+    trusted: isInternalRequest(c, deps) && clientKey(c).startsWith('chat:'),
+  };
+}
 
 export function publicTicketRoutes(deps: AppDeps) {
   const router = createRouter();
@@ -78,7 +94,7 @@ export function publicTicketRoutes(deps: AppDeps) {
       const key = c.req.header('idempotency-key');
       const respond = ticketCreatedBody;
       // Flood limits: per address (known for the portal), per phone, per chat account.
-      const limits: [RateLimit, string][] = [];
+      const limits: RateLimitUse[] = [];
       const ip = c.get('clientIp');
       // Per address only for the browser channels: chat filings all arrive from the bot's one address.
       if (ip && (input.channel === 'web' || input.channel === 'mailbox')) limits.push([LIMITS.filingPerClient, ip]);
@@ -92,14 +108,18 @@ export function publicTicketRoutes(deps: AppDeps) {
         if (!challenge) throw new DomainError('VALIDATION', '请完成人机验证', [{ path: 'pow', message: '请完成人机验证' }]);
         return verifySolution(deps.secret, deps.config.powBits, { challenge, nonce: c.req.header('pow-nonce'), answer: c.req.header('pow-answer') }, ctx.now());
       };
-      const counted = async () => {
-        for (const [limit, value] of limits) await deps.limiter.hit(limit, value);
-      };
+      // The filing is counted in its own transaction, in one statement for all limits: a refused
+      // or failed filing counts for nothing, and concurrent filings cannot slip past a limit.
+      const flooded = '提交过于频繁，请稍后再试；紧急情况请直接拨打 12345';
       if (key === undefined) {
-        for (const [limit, value] of limits) await deps.limiter.assertWithin(limit, value, '提交过于频繁，请稍后再试；紧急情况请直接拨打 12345');
+        deps.limiter.assertNotSpent(limits, flooded);
         const pow = checkPow();
-        const created = await createTicket(ctx, input, { inTransaction: (tx) => (pow ? consumeChallenge(tx, pow) : Promise.resolve()) });
-        await counted();
+        const created = await createTicket(ctx, input, {
+          inTransaction: async (tx) => {
+            if (pow) await consumeChallenge(tx, pow);
+            await deps.limiter.takeAll(tx, limits, flooded);
+          },
+        });
         return c.json(respond(created), 201);
       }
 
@@ -112,15 +132,15 @@ export function publicTicketRoutes(deps: AppDeps) {
         return c.json(claim.body as z.infer<typeof TicketCreated>, 201);
       }
       try {
-        for (const [limit, value] of limits) await deps.limiter.assertWithin(limit, value, '提交过于频繁，请稍后再试；紧急情况请直接拨打 12345');
+        deps.limiter.assertNotSpent(limits, flooded);
         const pow = checkPow();
         const created = await createTicket(ctx, input, {
           inTransaction: async (tx, result) => {
             if (pow) await consumeChallenge(tx, pow);
+            await deps.limiter.takeAll(tx, limits, flooded);
             await claim.complete(tx, 201, respond(result));
           },
         });
-        await counted();
         return c.json(respond(created), 201);
       } catch (error) {
         await claim.release();
@@ -156,14 +176,14 @@ export function publicTicketRoutes(deps: AppDeps) {
       path: '/api/tickets/lookup',
       tags: ['public'],
       summary: '进度查询',
-      description: '凭工单编号和查询码查看工单。查询码只放在请求体中，不出现在 URL 里。编号不存在与查询码错误返回同样的 404；连续失败会被限流。',
+      description: '凭工单编号和查询码查看工单。查询码只放在请求体中，不出现在 URL 里。编号不存在与查询码错误返回同样的 404；同一地址连续失败会被限流。某工单近期错误查询较多时，对它的查询（含评价、上传图片）返回 429，`details.pow` 为一道人机验证题：算出 nonce 后连同 Pow-Challenge、Pow-Nonce 请求头重试（查询码正确的人不会因此被锁定）。',
       request: { body: { ...json(LookupInput, '工单编号与查询码'), required: true } },
       responses: { 200: json(CitizenTicketViewSchema, '工单（个人信息已脱敏）'), ...errors(400, 404, 429) },
     }),
     async (c) => {
       const input = c.req.valid('json');
       const ctx = await domainContext(c, deps, { kind: 'citizen', channel: 'web', channelUserId: null });
-      return c.json(await lookupTicket(ctx, deps.limiter, input, clientKey(c)), 200);
+      return c.json(await lookupTicket(ctx, deps.limiter, input, clientKey(c), citizenProof(c, deps)), 200);
     },
   );
 
@@ -181,7 +201,7 @@ export function publicTicketRoutes(deps: AppDeps) {
       const { ticketNo } = c.req.valid('param');
       const { queryCode, ...rating } = c.req.valid('json');
       const ctx = await domainContext(c, deps, { kind: 'citizen', channel: 'web', channelUserId: null });
-      const ticket = await authenticateCitizen(ctx, deps.limiter, { ticketNo, queryCode }, clientKey(c));
+      const ticket = await authenticateCitizen(ctx, deps.limiter, { ticketNo, queryCode }, clientKey(c), citizenProof(c, deps));
       const citizenCtx = { ...ctx, actor: { kind: 'citizen' as const, channel: ticket.channel, channelUserId: ticket.channelUserId } };
       const { ticket: rated } = await rateByCitizen(citizenCtx, ticket, rating);
       return c.json(await buildCitizenView(ctx.db, ctx, rated), 200);
@@ -221,7 +241,7 @@ export function publicTicketRoutes(deps: AppDeps) {
       const { ticketNo } = c.req.valid('param');
       const { queryCode, file } = c.req.valid('form');
       const ctx = await domainContext(c, deps, { kind: 'citizen', channel: 'web', channelUserId: null });
-      const ticket = await authenticateCitizen(ctx, deps.limiter, { ticketNo, queryCode }, clientKey(c));
+      const ticket = await authenticateCitizen(ctx, deps.limiter, { ticketNo, queryCode }, clientKey(c), citizenProof(c, deps));
       const bytes = new Uint8Array(await file.arrayBuffer());
       return c.json(await addAttachment(ctx, ticket, bytes, 'citizen'), 201);
     },

@@ -34,7 +34,7 @@ export function staffAuthRoutes(deps: AppDeps) {
       path: '/api/staff/login',
       tags: ['staff'],
       summary: '工作人员登录',
-      description: '成功后设置会话 Cookie（HttpOnly、SameSite=Strict），并在响应中返回同一令牌，供脚本以 `Authorization: Bearer` 使用。连续 5 次失败锁定账号 15 分钟。',
+      description: '成功后设置会话 Cookie（HttpOnly、SameSite=Strict），并在响应中返回同一令牌，供脚本以 `Authorization: Bearer` 使用。同一账号连续失败 4 次后，每次再试须等待 1、2、4……秒，最长 5 分钟；同一地址 15 分钟内最多失败 20 次。',
       request: { body: { content: { 'application/json': { schema: LoginInput } }, required: true } },
       responses: {
         200: {
@@ -47,14 +47,11 @@ export function staffAuthRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const input = c.req.valid('json');
-      await deps.limiter.assertWithin(LIMITS.loginFailurePerClient, clientKey(c), '登录失败次数过多，请稍后再试');
-      let result;
-      try {
-        result = await login(deps.database.db, input, { ip: c.get('clientIp'), userAgent: c.req.header('user-agent') ?? null, now: now() });
-      } catch (error) {
-        await deps.limiter.hit(LIMITS.loginFailurePerClient, clientKey(c));
-        throw error;
-      }
+      // Reserved before the password is checked, given back on success: of
+      // concurrent attempts from one address at most the limit are checked.
+      await deps.limiter.reserve(LIMITS.loginFailurePerClient, clientKey(c), '登录失败次数过多，请稍后再试');
+      const result = await login(deps.database.db, input, { ip: c.get('clientIp'), userAgent: c.req.header('user-agent') ?? null, now: now() });
+      await deps.limiter.release(LIMITS.loginFailurePerClient, clientKey(c));
       setCookie(c, SESSION_COOKIE, result.token, {
         httpOnly: true,
         sameSite: 'Strict',

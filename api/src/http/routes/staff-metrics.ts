@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { dueSoonCondition, overdueCondition } from '../../domain/tickets/queue.ts';
 import { computeMetrics, MetricsQuery } from '../../domain/metrics/compute-metrics.ts';
+import { LIMITS } from '../../domain/rate-limits/rate-limiter.ts';
 import { requireRole } from '../../domain/tickets/internal.ts';
 import { tickets } from '@hotline/db';
 import { eq, sql } from 'drizzle-orm';
@@ -62,10 +63,21 @@ export function staffMetricsRoutes(deps: AppDeps) {
       method: 'get',
       path: '/api/staff/warnings',
       tags: ['staff'],
-      summary: '预警：超期与临期工单数',
+      summary: '预警：超期与临期工单数，被猜查询码的工单',
       responses: {
         200: {
-          content: { 'application/json': { schema: z.object({ overdue: z.number().int(), dueSoon: z.number().int(), supervised: z.number().int() }) } },
+          content: {
+            'application/json': {
+              schema: z.object({
+                overdue: z.number().int(),
+                dueSoon: z.number().int(),
+                supervised: z.number().int(),
+                lookupAttacks: z
+                  .array(z.object({ ticketNo: z.string(), failures: z.number().int() }))
+                  .openapi({ description: '本小时内错误查询码达到告警线的工单（可能有人在猜查询码）' }),
+              }),
+            },
+          },
           description: '计数',
         },
       },
@@ -81,7 +93,9 @@ export function staffMetricsRoutes(deps: AppDeps) {
         count(dueSoonCondition(now, ctx.rules.settings.timeLimits.dueSoonHours)),
         count(sql`${eq(tickets.supervised, true)} and ${tickets.status} not in ('closed', 'rejected', 'merged')`),
       ]);
-      return c.json({ overdue, dueSoon, supervised }, 200);
+      // Someone guessing a ticket's query code from many addresses: the staff see the ticket here.
+      const lookupAttacks = (await deps.limiter.reached(LIMITS.lookupMissPerTicket)).map((r) => ({ ticketNo: r.key, failures: r.count }));
+      return c.json({ overdue, dueSoon, supervised, lookupAttacks }, 200);
     },
   );
 

@@ -16,6 +16,8 @@ export const progress: typeof Source = {
   queryCodeMissing: 'Enter the query code',
   queryCodeFormat: 'The query code has 8 digits. Please check your receipt',
   notFound: 'The case number or query code is not correct. Please check them and try again.',
+  powWorking: 'Doing the human check automatically; the lookup is sent again when it is done…',
+  powNoScript: 'This case has seen several wrong lookups recently: turn on JavaScript for the human check, or look it up through WeChat, Telegram or the 12345 hotline.',
   anotherTicket: 'Look up another case',
 
   ticketNo: 'Case number',

@@ -16,6 +16,8 @@ export const progress = {
   queryCodeFormat: '查询码应为 8 位数字，请核对回执',
   notFound: '工单编号或查询码不正确，请核对后重试。',
   anotherTicket: '查询其他工单',
+  powWorking: '正在自动进行人机验证，完成后将自动重新查询，请稍候……',
+  powNoScript: '该工单近期有多次错误的查询，需要开启浏览器的 JavaScript 完成人机验证后再查询；也可以通过微信公众号、Telegram 或拨打 12345 热线查询。',
 
   // The ticket view
   ticketNo: '工单编号',
