@@ -19,7 +19,7 @@ export default defineConfig({
             },
           ]
         : []),
-      // The portal in Debian's Chromium, on the system as `npm start` runs it (embedded PGlite).
+      // The portal in the Chromium from npm (or CHROMIUM_PATH's), on the system as `npm start` runs it (embedded PGlite).
       { extends: true, test: { name: 'browser', include: ['browser/**/*.test.ts'], testTimeout: 120_000, env: { TEST_ENGINE: 'pglite' } } },
     ],
   },

@@ -1,6 +1,6 @@
 // npm run bench:site: Lighthouse mobile scores (performance, accessibility,
-// best practices) of the portal's home, 我要反映 and 进度查询 pages, on Debian's
-// Chromium, and the compressed size of the JavaScript and CSS the home page loads.
+// best practices) of the portal's home, 我要反映 and 进度查询 pages, on the
+// Chromium from npm (or CHROMIUM_PATH's), and the compressed size of the JavaScript and CSS the home page loads.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,8 +9,8 @@ import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { loadConfig } from '../../api/src/config.ts';
 import { start } from '../../api/src/server.ts';
+import { findBrowser } from '../browser/support/chromium.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const RUNS = Number(process.env.BENCH_RUNS || 3);
 const PAGES = [
   ['/', '首页 home'],
@@ -20,9 +20,12 @@ const PAGES = [
 
 const dataDir = mkdtempSync(join(tmpdir(), 'hotline-bench-site-'));
 const running = await start(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn', JOBS: '0', DEMO: '0' }));
+const browser = await findBrowser();
 const chrome = await chromeLauncher.launch({
-  chromePath: CHROMIUM,
-  chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  chromePath: browser.executablePath,
+  // A system Chromium runs the new headless mode; the npm one is headless only.
+  chromeFlags: browser.source === 'system' ? ['--headless=new', ...browser.args.filter((arg) => arg !== '--headless')] : browser.args,
+  envVars: browser.env,
   logLevel: 'silent',
 });
 
