@@ -36,9 +36,11 @@ try {
     if (stopping) return;
     stopping = true;
     running.logger.info('shutting down', { signal });
-    // Requests get SHUTDOWN_GRACE_MS, then Meilisearch and the database close;
-    // within `docker stop`'s 10 s before its SIGKILL.
-    const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS + 4_000);
+    // Requests get SHUTDOWN_GRACE_MS, then Meilisearch and the database close:
+    // seconds, but over 9 s on a loaded machine, and exiting while PGlite
+    // closes risks its files, so the last resort comes late (README: give
+    // supervisors 30 s).
+    const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS + 20_000);
     force.unref();
     await running.close();
     process.exit(0);
