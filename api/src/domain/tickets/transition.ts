@@ -1,5 +1,5 @@
 import { type Queryable, outbox, type Tx, ticketEvents, tickets } from '@hotline/db';
-import { and, eq, type SQL, sql } from 'drizzle-orm';
+import { and, eq, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import type { Actor, DomainContext } from '../context.ts';
 import { conflict } from '../errors.ts';
 import { assertTransition, type TicketAction, type TicketStatus } from './state-machine.ts';
@@ -56,6 +56,8 @@ async function recordEvent(
   fromStatus: TicketStatus | null,
   event: EventSpec,
   at: Date,
+  /** A write that goes first in the same statement (the new ticket's insert). */
+  first?: SQLWrapper,
 ): Promise<TicketEventRow> {
   const values = {
     ticketId: ticket.id,
@@ -69,24 +71,33 @@ async function recordEvent(
     createdAt: at,
   };
   // Only the id comes back: reading whole rows back costs more than the insert on the intake path.
-  const [row] = await tx.insert(ticketEvents).values(values).returning({ id: ticketEvents.id });
-  if (event.public) {
-    // Citizens hear about public changes on the channel they filed from.
-    await tx.insert(outbox).values({
-      topic: 'ticket.public_event',
-      payload: {
-        ticketId: ticket.id,
-        ticketNo: ticket.ticketNo,
-        eventId: row!.id,
-        action,
-        status: ticket.status,
-        channel: ticket.channel,
-        channelUserId: ticket.channelUserId,
-      },
-      createdAt: at,
-    });
+  const insertEvent = tx.insert(ticketEvents).values(values).returning({ id: ticketEvents.id });
+  if (!event.public && !first) {
+    const [row] = await insertEvent;
+    return { id: row!.id, ...values };
   }
-  return { id: row!.id, ...values };
+  // One statement, one round trip: `first`, the event and, for a public event, the outbox message
+  // that tells the citizen on the channel they filed from. The message carries the event's id.
+  // Sibling writes of one statement all happen; the foreign key from the event to a ticket
+  // inserted by `first` is checked at the end of the statement, when the ticket is there.
+  const payload = {
+    ticketId: ticket.id,
+    ticketNo: ticket.ticketNo,
+    action,
+    status: ticket.status,
+    channel: ticket.channel,
+    channelUserId: ticket.channelUserId,
+  };
+  // getSQL(): a query builder put into sql`` directly is parenthesised as a subquery.
+  const ctes = [first && sql`t as (${first.getSQL()})`, sql`e as (${insertEvent.getSQL()})`];
+  if (event.public) {
+    // available_at keeps its default: the database's clock decides when a message is due.
+    ctes.push(sql`o as (insert into ${outbox} (topic, payload, created_at)
+      select 'ticket.public_event', ${JSON.stringify(payload)}::jsonb || jsonb_build_object('eventId', e.id), ${at.toISOString()}::timestamptz from e)`);
+  }
+  const result = await tx.execute(sql`with ${sql.join(ctes.filter((c) => c !== undefined), sql`, `)} select id from e`);
+  const rows = (Array.isArray(result) ? result : (result as { rows: { id: number | string | bigint }[] }).rows) as { id: number | string | bigint }[];
+  return { id: Number(rows[0]!.id), ...values };
 }
 
 /**
@@ -126,7 +137,7 @@ export async function insertSubmittedTicket(
   event: EventSpec,
 ): Promise<{ ticket: SubmittedTicket; event: TicketEventRow }> {
   assertTransition('submit', null, 'submitted');
-  await tx.insert(tickets).values({ ...values, status: 'submitted', version: 1 });
+  const insertTicket = tx.insert(tickets).values({ ...values, status: 'submitted', version: 1 });
   const ticket: SubmittedTicket = {
     id: values.id,
     ticketNo: values.ticketNo,
@@ -136,6 +147,7 @@ export async function insertSubmittedTicket(
     acceptDueAt: values.acceptDueAt ?? null,
     createdAt: values.createdAt,
   };
-  const row = await recordEvent(tx, ctx, ticket, 'submit', null, event, values.createdAt);
+  // The ticket, its event and its outbox message in one statement: the intake path's round trips are its cost.
+  const row = await recordEvent(tx, ctx, ticket, 'submit', null, event, values.createdAt, insertTicket);
   return { ticket, event: row };
 }
