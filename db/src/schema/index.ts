@@ -26,3 +26,6 @@ export * from './chat-sessions.ts';
 export * from './chat-inbound.ts';
 export * from './chat-notifications.ts';
 export * from './ticket-publications.ts';
+export * from './kb-generation.ts';
+export * from './job-runs.ts';
+export * from './chat-adapter-state.ts';
