@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { type Db, safeErrorFields } from '@hotline/db';
 import type { DomainContext } from '../domain/context.ts';
 import { purgeUploadDrafts } from '../domain/attachments/upload-drafts.ts';
@@ -10,14 +11,19 @@ import type { RulesCache } from '../domain/settings/rules.ts';
 import { purgeExpiredSessions } from '../domain/staff/sessions.ts';
 import { autoCloseUnrated } from '../domain/tickets/close.ts';
 import type { Logger } from '../http/logger.ts';
+import { claimJobPeriod } from './job-claims.ts';
 
 /**
  * Periodic work of one process: the outbox worker, closing unrated replies,
  * and clean-up of expired sessions, keys and counters. Every job is safe to
- * run on several instances at once (conditional updates, SKIP LOCKED).
+ * run on several instances at once (conditional updates, SKIP LOCKED); the
+ * outbox worker runs on every instance (each message is claimed by one),
+ * housekeeping runs once per period across all of them (job_runs).
  */
 export class BackgroundJobs {
   readonly outbox: OutboxWorker;
+  /** This process among the instances sharing the database (job_runs.instance). */
+  readonly instance = randomBytes(6).toString('hex');
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #db: Db;
   readonly #rules: RulesCache;
@@ -55,11 +61,24 @@ export class BackgroundJobs {
     return { closed };
   }
 
+  /**
+   * Runs housekeeping if no instance has in this period (most of a period:
+   * timers drift, and the instances' timers are out of phase).
+   */
+  async runHousekeepingOnce(periodMs: number): Promise<{ closed: number } | null> {
+    if (!(await claimJobPeriod(this.#db, 'housekeeping', periodMs * 0.9, this.instance))) {
+      this.#logger.debug('housekeeping: another instance has run it this period', { instance: this.instance });
+      return null;
+    }
+    this.#logger.debug('housekeeping: running', { instance: this.instance });
+    return this.runHousekeeping();
+  }
+
   start({ housekeepingMs = 10 * 60_000 } = {}): void {
     this.outbox.start();
     const housekeeping = () =>
-      this.runHousekeeping()
-        .then(({ closed }) => closed > 0 && this.#logger.info('auto-closed unrated replies', { closed }))
+      this.runHousekeepingOnce(housekeepingMs)
+        .then((ran) => ran && ran.closed > 0 && this.#logger.info('auto-closed unrated replies', { closed: ran.closed }))
         .catch((error) => this.#logger.error('housekeeping failed', safeErrorFields(error)));
     this.#timers.push(setTimeout(housekeeping, 5_000), setInterval(housekeeping, housekeepingMs));
   }

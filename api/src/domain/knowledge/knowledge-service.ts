@@ -15,6 +15,7 @@ import {
 import { asc, eq } from 'drizzle-orm';
 import { localDayOf } from '../calendar/local-time.ts';
 import { DomainError } from '../errors.ts';
+import { bumpKnowledgeGeneration, readKnowledgeGeneration } from './generation.ts';
 import { liveEntries } from './internal.ts';
 
 /** The editors' data the chains run on, held in memory between changes. */
@@ -24,6 +25,8 @@ export interface KnowledgeSnapshot {
   rules: PreparedRule[];
   /** Recent search results; they belong to this snapshot and go with it when the knowledge changes. */
   results: Map<string, SearchResult>;
+  /** The knowledge generation read before the data (generation.ts): the data is at least this recent. */
+  generation: number;
 }
 
 export async function loadVocabulary(db: Db): Promise<Vocabulary> {
@@ -40,6 +43,15 @@ export const UNAVAILABLE_MESSAGE = '知识库搜索暂时不可用，请稍后�
  * The knowledge base at run time: the Meilisearch index (or none, when no
  * search server is configured), the cached vocabulary, corpus statistics and
  * intake rules, and the optional language model.
+ *
+ * Several instances share one database and one index, each with this cache.
+ * Every use of the snapshot first reads the stored knowledge generation (one
+ * primary-key read, shared by the searches that arrive while it runs) and
+ * reloads when it is higher than the snapshot's. The generation is bumped
+ * when an edit commits and again when the index has taken it in, so: once an
+ * edit is in the index (its outbox message delivered, or the editing
+ * instance's immediate sync done), every search that starts afterwards, on
+ * any instance, runs on a snapshot and a result cache made after that point.
  */
 export class KnowledgeService {
   readonly db: Db;
@@ -49,6 +61,11 @@ export class KnowledgeService {
   readonly #cacheSize: number;
   #snapshot: Promise<KnowledgeSnapshot> | undefined;
   #loadedAt = 0;
+  /** The generation #snapshot is known to be at least at. */
+  #generation = 0;
+  /** The generation read under way, and the one queued behind it (see #latestGeneration). */
+  #reading: Promise<number> | undefined;
+  #queued: Promise<number> | undefined;
 
   constructor(options: { db: Db; meili: MeiliConnection | null; llm?: BaseChatModel | undefined; ttlMs?: number; cacheSize?: number }) {
     this.db = options.db;
@@ -58,17 +75,59 @@ export class KnowledgeService {
     this.#cacheSize = options.cacheSize ?? 2_000;
   }
 
-  /** Reloaded after `ttlMs` so edits made on another instance arrive, and at once after a local edit. */
-  snapshot(): Promise<KnowledgeSnapshot> {
-    if (!this.#snapshot || Date.now() - this.#loadedAt > this.#ttlMs) {
+  /**
+   * The cached knowledge, reloaded when the stored generation has moved past
+   * it (an edit on any instance), after a local invalidate(), and after
+   * `ttlMs` in any case.
+   */
+  async snapshot(): Promise<KnowledgeSnapshot> {
+    const generation = await this.#latestGeneration();
+    if (!this.#snapshot || Date.now() - this.#loadedAt > this.#ttlMs || this.#generation < generation) {
       this.#loadedAt = Date.now();
+      // The load reads the generation after this caller's read, so it is at least this one.
+      this.#generation = generation;
       const loading = this.#load();
-      loading.catch(() => {
-        if (this.#snapshot === loading) this.#snapshot = undefined;
-      });
+      loading.then(
+        (loaded) => {
+          if (this.#snapshot === loading) this.#generation = Math.max(this.#generation, loaded.generation);
+        },
+        () => {
+          if (this.#snapshot === loading) this.#snapshot = undefined;
+        },
+      );
       this.#snapshot = loading;
     }
     return this.#snapshot;
+  }
+
+  /**
+   * The stored generation as of a read that began after this call: a read
+   * already under way may have begun before an edit this caller must see,
+   * so callers arriving meanwhile share the next read instead. At most two
+   * reads per instance are in flight, however many searches. When the
+   * database cannot be read, the cache is used as it is (0: no reload).
+   */
+  #latestGeneration(): Promise<number> {
+    const read = () => {
+      const reading: Promise<number> = readKnowledgeGeneration(this.db)
+        .catch(() => 0)
+        .finally(() => {
+          if (this.#reading === reading) this.#reading = undefined;
+        });
+      this.#reading = reading;
+      return reading;
+    };
+    if (!this.#reading) return read();
+    this.#queued ??= this.#reading.then(() => {
+      this.#queued = undefined;
+      return read();
+    });
+    return this.#queued;
+  }
+
+  /** The index changed (written by this instance): every instance's cached results go. */
+  async #indexChanged(): Promise<void> {
+    await bumpKnowledgeGeneration(this.db, new Date());
   }
 
   invalidate(): void {
@@ -76,12 +135,14 @@ export class KnowledgeService {
   }
 
   async #load(): Promise<KnowledgeSnapshot> {
+    // Read first: data committed after this read only makes the snapshot newer than it says.
+    const generation = await readKnowledgeGeneration(this.db);
     const [vocabulary, entries, rules] = await Promise.all([
       loadVocabulary(this.db),
       liveEntries(this.db),
       this.db.select().from(kbIntakeRules).where(eq(kbIntakeRules.active, true)),
     ]);
-    return { vocabulary, corpus: new KnowledgeCorpus(vocabulary, entries), rules: prepareRules(rules), results: new Map() };
+    return { vocabulary, corpus: new KnowledgeCorpus(vocabulary, entries), rules: prepareRules(rules), results: new Map(), generation };
   }
 
   /** Published, currently effective entries only. Throws UNAVAILABLE when the search server cannot be reached. */
@@ -120,6 +181,7 @@ export class KnowledgeService {
     const liveIds = new Set(live.map((e) => e.id));
     await this.index.upsert(live.map((e) => toDocument(e, vocabulary)));
     await this.index.remove([...new Set(entryIds)].filter((id) => !liveIds.has(id)));
+    await this.#indexChanged();
   }
 
   /** Creates the index and its settings if missing, and repairs any difference from the database. */
@@ -141,6 +203,7 @@ export class KnowledgeService {
     await this.index.ensure(vocabulary);
     const entries = await liveEntries(this.db);
     await this.index.upsert(entries.map((e) => toDocument(e, vocabulary)));
+    await this.#indexChanged();
   }
 
   /** Builds the index from scratch from the database and swaps it in. */
@@ -150,6 +213,7 @@ export class KnowledgeService {
     const { vocabulary } = await this.snapshot();
     const entries = await liveEntries(this.db);
     await this.index.rebuild(vocabulary, entries.map((e) => toDocument(e, vocabulary)));
+    await this.#indexChanged();
     return { documents: entries.length };
   }
 

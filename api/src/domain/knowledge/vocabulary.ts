@@ -3,6 +3,7 @@ import { asc } from 'drizzle-orm';
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { actorName, requireEditor, requireEditorOrSystem } from './internal.ts';
+import { bumpKnowledgeGeneration } from './generation.ts';
 import { enqueueVocabularyChanged } from './outbox.ts';
 import type { IntakeRuleInput, VocabularyInput } from './schemas.ts';
 
@@ -58,6 +59,8 @@ export async function putIntakeRules(ctx: DomainContext, rules: IntakeRuleInput[
         rules.map((r) => ({ ...r, note: r.note ?? null, updatedAt: now, updatedBy: editor.id })),
       );
     }
+    // Every instance's intake chain picks the new rules up on its next use.
+    await bumpKnowledgeGeneration(tx, now);
   });
   return { rules: rules.length };
 }
