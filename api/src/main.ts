@@ -40,9 +40,17 @@ try {
     // seconds, but over 9 s on a loaded machine, and exiting while PGlite
     // closes risks its files, so the last resort comes late (README: give
     // supervisors 30 s).
-    const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS + 20_000);
+    const force = setTimeout(() => {
+      running.logger.error('shutdown did not finish in time; exiting', { signal });
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS + 20_000);
     force.unref();
-    await running.close();
+    try {
+      await running.close();
+    } catch (error) {
+      running.logger.error('shutdown failed', { error: String((error as Error)?.stack ?? error).slice(0, 2000) });
+      process.exit(1);
+    }
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -26,7 +26,7 @@ describe('the embedded database lock', { timeout: SYSTEM_TEST_TIMEOUT }, () => {
       // The first one is unharmed.
       expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
     } finally {
-      expect(await stopSystem(first)).toBe(0);
+      expect(await stopSystem(first), first.output()).toBe(0);
     }
     const afterStop = await runAdmin(['list-units'], env);
     expect(afterStop.code).toBe(0);
