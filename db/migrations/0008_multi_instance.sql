@@ -20,3 +20,9 @@ CREATE TABLE "chat_adapter_state" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "chat_adapter_state_network_chat_user_id_pk" PRIMARY KEY("network","chat_user_id")
 );
+--> statement-breakpoint
+-- Backfill: the customer-service window of followers who wrote before this migration stays open.
+INSERT INTO "chat_adapter_state" ("network", "chat_user_id", "window_opened_at", "window_sent", "updated_at")
+SELECT "network", "chat_user_id", "last_inbound_at", 0, now() FROM "chat_sessions"
+WHERE "network" = 'wechat-oa' AND "last_inbound_at" IS NOT NULL
+ON CONFLICT DO NOTHING;

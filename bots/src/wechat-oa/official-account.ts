@@ -6,8 +6,9 @@ import { OUT_OF_WINDOW_ERRORS, WechatApi, WechatApiError } from './api-client.ts
 import type { WechatOaConfig } from './config.ts';
 import { WechatCipher, WechatCryptoError, sha1Signature, signatureMatches } from './crypto.ts';
 import { WECHAT_COPY } from './messages.zh-CN.ts';
+import { OfferedOptions } from './offered-options.ts';
 import { NETWORK, ServiceWindow } from './service-window.ts';
-import { ButtonMemory, packTexts, renderMessages } from './text.ts';
+import { packTexts, renderMessages } from './text.ts';
 import {
   EncryptedEnvelope,
   MAX_PUSH_BYTES,
@@ -72,8 +73,9 @@ export function createWechatOfficialAccount(deps: WechatOaDeps): WechatOfficialA
   const now = deps.now ?? (() => new Date());
   const cipher = config.aesKey ? new WechatCipher(config.aesKey, config.appId) : null;
   const api = new WechatApi({ apiBase: config.apiBase, appId: config.appId, appSecret: config.appSecret, fetch: deps.fetch, now });
+  // Both in the database: consecutive messages of one citizen may reach different instances.
   const window = new ServiceWindow(db, now);
-  const buttons = new ButtonMemory();
+  const buttons = new OfferedOptions(db, now);
   const inFlight = new Map<string, InFlight>();
   const background = new Set<Promise<unknown>>();
 
@@ -99,14 +101,13 @@ export function createWechatOfficialAccount(deps: WechatOaDeps): WechatOfficialA
   const sendThroughService = async (openId: string, texts: string[]): Promise<{ sent: number; closed: boolean }> => {
     let sent = 0;
     for (const text of texts) {
-      if ((await window.remaining(openId)) <= 0) return { sent, closed: true };
+      if (!(await window.take(openId))) return { sent, closed: true };
       try {
-        window.consume(openId);
         await api.sendCustomText(openId, text);
         sent++;
       } catch (error) {
         if (error instanceof WechatApiError && OUT_OF_WINDOW_ERRORS.has(error.errcode)) {
-          window.close(openId);
+          await window.close(openId);
           return { sent, closed: true };
         }
         throw error;
@@ -133,12 +134,15 @@ export function createWechatOfficialAccount(deps: WechatOaDeps): WechatOfficialA
       let messages: OutboundMessage[];
       try {
         await window.recordInbound(inbound.chatUserId);
-        messages = await dialog.handle(inbound);
+        // "1" is the option offered last, by whichever instance offered it.
+        const resolved = inbound.kind === 'text' && inbound.text !== undefined ? { ...inbound, text: await buttons.resolve(inbound.chatUserId, inbound.text) } : inbound;
+        messages = await dialog.handle(resolved);
       } catch (error) {
         logger.error('wechat-oa dialog failed', safeErrorFields(error));
         messages = [{ text: WECHAT_COPY.failed }];
       }
-      buttons.remember(inbound.chatUserId, messages);
+      // Stored before the answer goes out: the citizen's next message may reach another instance.
+      await buttons.remember(inbound.chatUserId, messages).catch((error) => logger.error('wechat-oa options not stored', safeErrorFields(error)));
       const texts = packTexts(renderMessages(messages));
       entry.settled = true;
       setTimeout(() => inFlight.delete(key), REMEMBER_MS).unref();
@@ -192,7 +196,7 @@ export function createWechatOfficialAccount(deps: WechatOaDeps): WechatOfficialA
     const base = { network: NETWORK, chatUserId: push.FromUserName, messageId: key, receivedAt: new Date(Number(push.CreateTime) * 1000) } as const;
     switch (push.MsgType) {
       case 'text':
-        return { ...base, kind: 'text', text: buttons.resolve(push.FromUserName, push.Content) };
+        return { ...base, kind: 'text', text: push.Content };
       case 'image': {
         const mediaId = push.MediaId;
         return { ...base, kind: 'photo', photo: { download: () => api.downloadMedia(mediaId) } };
@@ -313,7 +317,7 @@ export function createWechatOfficialAccount(deps: WechatOaDeps): WechatOfficialA
   const sender: ChatSender = {
     network: NETWORK,
     async send(openId, messages) {
-      buttons.remember(openId, messages);
+      await buttons.remember(openId, messages);
       const texts = packTexts(renderMessages(messages));
       // Other failures (WeChat unreachable, system busy) throw: the outbox tries again later.
       const result = await sendThroughService(openId, texts);

@@ -63,7 +63,10 @@ export function packTexts(texts: string[], maxBytes = WECHAT_TEXT_MAX_BYTES): st
 /**
  * The options last offered to each user, in memory (bounded): a number the
  * citizen sends back is mapped to the button's reply. Lost on restart, when
- * the number reaches the dialog as plain text (which then asks again).
+ * the number reaches the dialog as plain text (which then asks again). For
+ * Wechaty, one long-lived process per account; the official account, whose
+ * webhook may land on any instance, keeps them in the database
+ * (offered-options.ts).
  */
 export class ButtonMemory {
   readonly #offered = new Map<string, ChatButton[]>();
@@ -84,10 +87,16 @@ export class ButtonMemory {
 
   /** The button's reply when `text` is the number of one of the options last offered, else the text itself. */
   resolve(userId: string, text: string): string {
-    const match = /^\s*([0-9０-９]{1,2})\s*[.。、]?\s*$/.exec(text);
-    if (!match) return text;
-    const digits = match[1]!.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
-    const button = this.#offered.get(userId)?.[Number(digits) - 1];
+    const index = optionIndex(text);
+    const button = index === null ? undefined : this.#offered.get(userId)?.[index];
     return button ? button.reply : text;
   }
+}
+
+/** The 0-based option a reply like "1", "２" or "3." picks; null when the text is not a bare option number. */
+export function optionIndex(text: string): number | null {
+  const match = /^\s*([0-9０-９]{1,2})\s*[.。、]?\s*$/.exec(text);
+  if (!match) return null;
+  const digits = match[1]!.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
+  return Number(digits) - 1;
 }
