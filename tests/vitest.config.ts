@@ -10,7 +10,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     projects: [
-      { extends: true, test: { name: 'pglite', include: ['**/*.test.ts'], exclude: ['browser/**', '**/node_modules/**'], env: { TEST_ENGINE: 'pglite' } } },
+      // *.postgres.test.ts need a server database (several processes on one database): postgres project only.
+      { extends: true, test: { name: 'pglite', include: ['**/*.test.ts'], exclude: ['browser/**', '**/*.postgres.test.ts', '**/node_modules/**'], env: { TEST_ENGINE: 'pglite' } } },
       ...(postgres
         ? [
             {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { type Db, safeErrorFields } from '@hotline/db';
+import { chatAdapterState, type Db, safeErrorFields } from '@hotline/db';
+import { lt } from 'drizzle-orm';
 import type { DomainContext } from '../domain/context.ts';
 import { purgeUploadDrafts } from '../domain/attachments/upload-drafts.ts';
 import { purgeExpiredKeys } from '../domain/idempotency/idempotency.ts';
@@ -53,6 +54,8 @@ export class BackgroundJobs {
     await purgeUploadDrafts(this.#db, now);
     await this.#limiter.purge();
     await this.outbox.purgeDelivered(new Date(now.getTime() - 30 * 24 * 3600_000));
+    // Chat adapters' per-citizen state after a week of silence: the window closed long ago, the options mean nothing.
+    await this.#db.delete(chatAdapterState).where(lt(chatAdapterState.updatedAt, new Date(now.getTime() - 7 * 24 * 3600_000)));
     // A safety net behind the outbox: repair whatever differs between the database and the index.
     await this.#knowledge
       .prepareIndex()
