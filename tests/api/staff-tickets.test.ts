@@ -188,20 +188,31 @@ describe('roles and units', () => {
     expect(coQueue.json.items.map((t: { ticketNo: string }) => t.ticketNo)).toContain(ticketNo);
   });
 
-  it('shows full contact data only to those who need it, and logs each such view', async () => {
+  it('shows full contact data only to those who need it, when they ask, and logs each such view', async () => {
     const { ticketNo } = await file({ contact: { name: '李四', phone: '13700001111' } });
     await ok(operator, ticketNo, 'accept');
     await ok(dispatcher, ticketNo, 'dispatch');
     const [row] = await h.database.db.select().from(tickets).where(eq(tickets.ticketNo, ticketNo));
-    const logged = async () => (await h.database.db.select().from(contactAccessLog).where(eq(contactAccessLog.ticketId, row!.id))).map((r) => r.staffId);
+    const logged = async () =>
+      (await h.database.db.select().from(contactAccessLog).where(eq(contactAccessLog.ticketId, row!.id))).filter((r) => r.purpose === 'reveal_contact').map((r) => r.staffId);
+    const reveal = (who: TestStaff) => api.post(`/api/staff/tickets/${ticketNo}/reveal-contact`, {}, { token: who.token });
 
-    const asDispatcher = await api.get(`/api/staff/tickets/${ticketNo}`, { token: dispatcher.token });
+    // Masked on the ticket page until 查看联系方式.
+    const masked = await api.get(`/api/staff/tickets/${ticketNo}`, { token: dispatcher.token });
+    expect(masked.json.contact).toEqual({ anonymous: false, name: '李*', phone: '137****1111', masked: true });
+    expect(masked.json.contactRevealable).toBe(true);
+    expect(masked.text).not.toContain('13700001111');
+    const asDispatcher = await reveal(dispatcher);
     expect(asDispatcher.json.contact).toEqual({ anonymous: false, name: '李四', phone: '13700001111', masked: false });
-    const asLead = await api.get(`/api/staff/tickets/${ticketNo}`, { token: water.token });
+    const asLead = await reveal(water);
     expect(asLead.json.contact.phone).toBe('13700001111');
     const asCoUnit = await api.get(`/api/staff/tickets/${ticketNo}`, { token: waterAffairs.token });
     expect(asCoUnit.json.contact).toEqual({ anonymous: false, name: '李*', phone: '137****1111', masked: true });
+    expect(asCoUnit.json.contactRevealable).toBe(false);
     expect(asCoUnit.text).not.toContain('13700001111');
+    const coUnitReveal = await reveal(waterAffairs);
+    expect(coUnitReveal.status).toBe(403);
+    expect(coUnitReveal.text).not.toContain('13700001111');
     expect((await logged()).sort()).toEqual([dispatcher.id, water.id].sort());
 
     // Confidential: the unit goes through the hotline.
@@ -211,6 +222,9 @@ describe('roles and units', () => {
     const secretAsLead = await api.get(`/api/staff/tickets/${secret.ticketNo}`, { token: water.token });
     expect(secretAsLead.json.contact.masked).toBe(true);
     expect(secretAsLead.text).not.toContain('13600002222');
+    const secretReveal = await api.post(`/api/staff/tickets/${secret.ticketNo}/reveal-contact`, {}, { token: water.token });
+    expect(secretReveal.status).toBe(403);
+    expect(secretReveal.json.error.message).toContain('保密工单');
     // Queue views are always masked.
     const queue = await api.get(`/api/staff/tickets?q=${ticketNo}`, { token: supervisor.token });
     expect(queue.json.items[0]).toMatchObject({ contactName: '李*', contactPhone: '137****1111' });

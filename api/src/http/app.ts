@@ -10,6 +10,7 @@ import { knowledgeAdminRoutes } from './routes/knowledge-admin.ts';
 import { knowledgeRoutes } from './routes/knowledge.ts';
 import { publicTicketRoutes } from './routes/public-tickets.ts';
 import { publishedRoutes } from './routes/published.ts';
+import { staffAccountRoutes } from './routes/staff-account.ts';
 import { staffAdminRoutes } from './routes/staff-admin.ts';
 import { staffAuthRoutes } from './routes/staff-auth.ts';
 import { staffMetricsRoutes } from './routes/staff-metrics.ts';
@@ -33,6 +34,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', publishedRoutes(deps));
   app.route('/', filingAidRoutes(deps));
   app.route('/', staffAuthRoutes(deps));
+  app.route('/', staffAccountRoutes(deps));
   app.route('/', staffTicketRoutes(deps));
   app.route('/', staffMetricsRoutes(deps));
   app.route('/', staffPublicationRoutes(deps));

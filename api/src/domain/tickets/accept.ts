@@ -4,10 +4,11 @@ import { validationError } from '../errors.ts';
 import { getTicketByNo, requireRole } from './internal.ts';
 import type { AcceptInput } from './schemas.ts';
 import { transition } from './transition.ts';
+import { ACTION_ROLES } from './action-roles.ts';
 
 /** 受理: an operator takes a submitted ticket and may correct its type, category and urgency. */
 export async function acceptTicket(ctx: DomainContext, ticketNo: string, input: AcceptInput) {
-  requireRole(ctx.actor, ['operator', 'dispatcher'], '受理工单');
+  requireRole(ctx.actor, ACTION_ROLES.accept, '受理工单');
   const ticket = await getTicketByNo(ctx.db, ticketNo);
   const patch: Parameters<typeof transition>[1]['patch'] = { acceptedAt: ctx.now() };
   if (input.category) {

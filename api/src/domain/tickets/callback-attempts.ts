@@ -5,6 +5,7 @@ import type { DomainContext } from '../context.ts';
 import { getTicketByNo, requireRole } from './internal.ts';
 import type { TicketRow } from './transition.ts';
 import { transition } from './transition.ts';
+import { ACTION_ROLES } from './action-roles.ts';
 
 export interface CallbackProgress {
   attempts: number;
@@ -15,7 +16,7 @@ export interface CallbackProgress {
 
 /** 回访未接通: a supervisor called and could not reach the citizen; the attempt is counted towards closing as 联系不上. */
 export async function recordCallbackAttempt(ctx: DomainContext, ticketNo: string, input: { note?: string | undefined } = {}) {
-  requireRole(ctx.actor, ['supervisor'], '记录回访未接通');
+  requireRole(ctx.actor, ACTION_ROLES.callback_attempt, '记录回访未接通');
   const ticket = await getTicketByNo(ctx.db, ticketNo);
   const before = await callbackProgress(ctx, ctx.db, ticket);
   return transition(ctx, {

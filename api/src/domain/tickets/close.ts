@@ -7,10 +7,11 @@ import { reopenPatch } from './rate.ts';
 import { callbackProgress, missingCallbackMessage } from './callback-attempts.ts';
 import { assertTransition } from './state-machine.ts';
 import { transition } from './transition.ts';
+import { ACTION_ROLES } from './action-roles.ts';
 
 /** 重办 by a supervisor, e.g. after an unsatisfied callback; not bound by the citizen's reopen limit. */
 export async function reopenTicket(ctx: DomainContext, ticketNo: string, input: { reason: string }) {
-  requireRole(ctx.actor, ['supervisor'], '重办');
+  requireRole(ctx.actor, ACTION_ROLES.reopen, '重办');
   const ticket = await getTicketByNo(ctx.db, ticketNo);
   const next = reopenPatch(ctx, ticket);
   return transition(ctx, { ticket, action: 'reopen', to: next.to, patch: next.patch, event: { note: input.reason, public: true } });
@@ -21,7 +22,7 @@ export async function reopenTicket(ctx: DomainContext, ticketNo: string, input: 
  * callback after the required attempts (a rating closes the ticket by itself).
  */
 export async function closeTicket(ctx: DomainContext, ticketNo: string, input: { note?: string | undefined } = {}) {
-  requireRole(ctx.actor, ['supervisor'], '办结工单');
+  requireRole(ctx.actor, ACTION_ROLES.close, '办结工单');
   const ticket = await getTicketByNo(ctx.db, ticketNo);
   assertTransition('close', ticket.status, 'closed');
   const progress = await callbackProgress(ctx, ctx.db, ticket);

@@ -4,6 +4,7 @@ import type { DomainContext } from '../context.ts';
 import { forbidden } from '../errors.ts';
 import { getTicketByNo, requireRole } from './internal.ts';
 import { transition } from './transition.ts';
+import { ACTION_ROLES } from './action-roles.ts';
 
 /**
  * 同意退单: the ticket goes back to `accepted` for a new dispatch and the
@@ -13,7 +14,7 @@ import { transition } from './transition.ts';
 export async function approveReturn(ctx: DomainContext, ticketNo: string, input: { note?: string | undefined } = {}) {
   const ticket = await getTicketByNo(ctx.db, ticketNo);
   const { returnLimit } = ctx.rules.settings.workflow;
-  const staff = requireRole(ctx.actor, ['dispatcher', 'supervisor'], '审批退单');
+  const staff = requireRole(ctx.actor, ACTION_ROLES.approve_return, '审批退单');
   if (staff.role === 'dispatcher' && ticket.returnCount >= returnLimit) {
     throw forbidden(`该工单已退单 ${ticket.returnCount} 次，需由督办员决定`);
   }
@@ -48,7 +49,7 @@ export async function approveReturn(ctx: DomainContext, ticketNo: string, input:
 
 /** 驳回退单: the unit keeps the ticket, in the state it was in before the request. */
 export async function denyReturn(ctx: DomainContext, ticketNo: string, input: { reason: string }) {
-  requireRole(ctx.actor, ['dispatcher', 'supervisor'], '审批退单');
+  requireRole(ctx.actor, ACTION_ROLES.deny_return, '审批退单');
   const ticket = await getTicketByNo(ctx.db, ticketNo);
   return transition(ctx, {
     ticket,

@@ -7,13 +7,14 @@ import { dispatchDueTimes } from '../time-limits/due-times.ts';
 import { getTicketByNo, requireRole, unitName } from './internal.ts';
 import type { DispatchInput } from './schemas.ts';
 import { transition } from './transition.ts';
+import { ACTION_ROLES } from './action-roles.ts';
 
 /**
  * 派单: to a lead unit and co-units, by default the routing suggestion. The
  * reply clock starts now; a re-dispatch after a return starts it again.
  */
 export async function dispatchTicket(ctx: DomainContext, ticketNo: string, input: DispatchInput) {
-  const staff = requireRole(ctx.actor, ['dispatcher'], '派单');
+  const staff = requireRole(ctx.actor, ACTION_ROLES.dispatch, '派单');
   const ticket = await getTicketByNo(ctx.db, ticketNo);
   const { catalog } = ctx.rules;
 

@@ -5,6 +5,7 @@ import type { DomainContext } from '../context.ts';
 import { validationError } from '../errors.ts';
 import { getTicketByNo, requireLeadUnit, requireRole } from './internal.ts';
 import { transition } from './transition.ts';
+import { ACTION_ROLES } from './action-roles.ts';
 
 /** 申请延期: the lead unit asks for more working days, with a reason; one request at a time. */
 export async function requestExtension(ctx: DomainContext, ticketNo: string, input: { extraWorkingDays: number; reason: string }) {
@@ -28,7 +29,7 @@ export async function requestExtension(ctx: DomainContext, ticketNo: string, inp
 
 /** 同意延期: the due time moves to the requested one; the citizen sees the new limit. */
 export async function approveExtension(ctx: DomainContext, ticketNo: string, input: { note?: string | undefined } = {}) {
-  requireRole(ctx.actor, ['dispatcher', 'supervisor'], '审批延期');
+  requireRole(ctx.actor, ACTION_ROLES.approve_extension, '审批延期');
   const ticket = await getTicketByNo(ctx.db, ticketNo);
   const requested = ticket.extensionRequestedDueAt;
   return transition(ctx, {
@@ -52,7 +53,7 @@ export async function approveExtension(ctx: DomainContext, ticketNo: string, inp
 }
 
 export async function denyExtension(ctx: DomainContext, ticketNo: string, input: { reason: string }) {
-  requireRole(ctx.actor, ['dispatcher', 'supervisor'], '审批延期');
+  requireRole(ctx.actor, ACTION_ROLES.deny_extension, '审批延期');
   const ticket = await getTicketByNo(ctx.db, ticketNo);
   return transition(ctx, {
     ticket,

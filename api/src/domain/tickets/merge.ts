@@ -2,13 +2,14 @@ import type { DomainContext } from '../context.ts';
 import { validationError } from '../errors.ts';
 import { getTicketByNo, requireRole } from './internal.ts';
 import { transition } from './transition.ts';
+import { ACTION_ROLES } from './action-roles.ts';
 
 /**
  * 合并: a duplicate of a ticket already in hand stops here and points to
  * the surviving ticket, whose progress the citizen can follow instead.
  */
 export async function mergeTicket(ctx: DomainContext, ticketNo: string, input: { intoTicketNo: string; note?: string | undefined }) {
-  requireRole(ctx.actor, ['operator', 'dispatcher'], '合并工单');
+  requireRole(ctx.actor, ACTION_ROLES.merge, '合并工单');
   if (input.intoTicketNo === ticketNo) throw validationError('不能与自身合并', 'intoTicketNo');
   const ticket = await getTicketByNo(ctx.db, ticketNo);
   const target = await getTicketByNo(ctx.db, input.intoTicketNo);

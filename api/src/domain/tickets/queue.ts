@@ -1,9 +1,9 @@
 import { tickets } from '@hotline/db';
-import { CHANNELS, TICKET_STATUSES } from '@hotline/db/enums';
-import { and, asc, desc, eq, gte, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import { CHANNELS, REQUEST_TYPES, type StaffRole, TICKET_STATUSES, URGENCIES } from '@hotline/db/enums';
+import { and, asc, desc, eq, gte, inArray, isNotNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
-import type { DomainContext } from '../context.ts';
+import type { DomainContext, StaffActor } from '../context.ts';
 import { forbidden } from '../errors.ts';
 import { requireStaff } from './internal.ts';
 import { summarize } from './staff-view.ts';
@@ -19,9 +19,52 @@ const list = <T extends readonly [string, ...string[]]>(values: T) =>
     .pipe(z.array(z.enum(values)))
     .optional();
 
+/**
+ * The workbench's queues, one list per job: what is in each, for whom, and
+ * in which order it is worked. A unit handler's lists hold only their own
+ * unit's tickets (listQueue scopes every query for them).
+ */
+export const QUEUES = {
+  /** 待受理: new tickets, urgent first, then oldest first. */
+  intake: { roles: ['operator', 'dispatcher', 'admin'] },
+  /** 待派单 */
+  dispatch: { roles: ['dispatcher', 'admin'] },
+  /** 退单申请 */
+  returns: { roles: ['dispatcher', 'supervisor', 'admin'] },
+  /** 延期申请 */
+  extensions: { roles: ['dispatcher', 'supervisor', 'admin'] },
+  /** 待签收: dispatched to the viewer's unit as lead. */
+  sign: { roles: ['unit_handler'] },
+  /** 办理中: signed, the viewer's unit leads or assists. */
+  handling: { roles: ['unit_handler'] },
+  /** 预警: overdue or due within the due-soon window. */
+  warnings: { roles: ['supervisor', 'dispatcher', 'admin'] },
+  /** 督办 */
+  supervised: { roles: ['supervisor', 'admin'] },
+  /** 待回访: replied or answered, not yet rated. */
+  callback: { roles: ['supervisor', 'admin'] },
+  /** 全部 (search) */
+  all: { roles: ['operator', 'dispatcher', 'unit_handler', 'supervisor', 'admin'] },
+} as const satisfies Record<string, { roles: readonly StaffRole[] }>;
+export type QueueName = keyof typeof QUEUES;
+export const QUEUE_NAMES = Object.keys(QUEUES) as [QueueName, ...QueueName[]];
+
+export const QUEUE_SORTS = ['due', 'filed', 'filed_desc'] as const;
+
+/** The queues a staff member works, in the order the workbench shows them. */
+export function queuesFor(staff: StaffActor): QueueName[] {
+  return QUEUE_NAMES.filter((name) => (QUEUES[name].roles as readonly StaffRole[]).includes(staff.role));
+}
+
 /** Queue filters as they arrive in a query string. */
 export const QueueQuery = z.object({
+  queue: z.enum(QUEUE_NAMES, { error: '队列不存在' }).optional(),
   status: list(TICKET_STATUSES),
+  type: list(REQUEST_TYPES),
+  urgency: list(URGENCIES),
+  street: z.string().trim().max(64).optional(),
+  extensionPending: flag,
+  sort: z.enum(QUEUE_SORTS, { error: '排序方式应为 due、filed 或 filed_desc' }).optional(),
   unit: z.string().trim().max(64).optional(),
   category: z.string().trim().max(80).optional(),
   district: z.string().trim().max(64).optional(),
@@ -57,17 +100,84 @@ export function dueSoonCondition(now: Date, hours: number): SQL {
   )!;
 }
 
-/** 工单队列 with filters and paging; a unit handler sees its own unit's tickets only. */
-export async function listQueue(ctx: DomainContext, query: QueueQuery) {
+/** The limit that runs in the ticket's status (see timeLeft in staff-view.ts), for sorting by time left. */
+const deadline = sql`case
+  when ${tickets.status} = 'submitted' then ${tickets.acceptDueAt}
+  when ${tickets.status} = 'dispatched' and ${tickets.signedAt} is null then least(${tickets.signDueAt}, ${tickets.dueAt})
+  else ${tickets.dueAt} end`;
+const urgentFirst = sql`case when ${tickets.urgency} = 'urgent' then 0 else 1 end`;
+
+/** What a named queue holds, and the order it is worked in unless the viewer sorts otherwise. */
+function queueScope(ctx: DomainContext, staff: StaffActor, name: QueueName, now: Date): { where?: SQL; order: SQL[] } {
+  const unit = staff.unitId ?? '';
+  const open = inArray(tickets.status, ['submitted', 'accepted', 'dispatched', 'in_progress', 'return_requested', 'replied', 'answered']);
+  switch (name) {
+    case 'intake':
+      return { where: eq(tickets.status, 'submitted'), order: [asc(urgentFirst), asc(tickets.createdAt)] };
+    case 'dispatch':
+      return { where: eq(tickets.status, 'accepted'), order: [asc(urgentFirst), asc(tickets.createdAt)] };
+    case 'returns':
+      return { where: eq(tickets.status, 'return_requested'), order: [asc(tickets.returnRequestedAt)] };
+    case 'extensions':
+      return { where: and(isNotNull(tickets.extensionRequestedAt), inArray(tickets.status, [...WITH_UNIT])), order: [asc(tickets.extensionRequestedAt)] };
+    case 'sign':
+      return { where: and(eq(tickets.status, 'dispatched'), eq(tickets.leadUnitId, unit)), order: [asc(deadline), asc(tickets.createdAt)] };
+    case 'handling':
+      return { where: inArray(tickets.status, ['in_progress', 'return_requested']), order: [asc(deadline), asc(tickets.createdAt)] };
+    case 'warnings':
+      return { where: or(overdueCondition(now), dueSoonCondition(now, ctx.rules.settings.timeLimits.dueSoonHours)), order: [asc(deadline), asc(tickets.createdAt)] };
+    case 'supervised':
+      return { where: and(eq(tickets.supervised, true), open), order: [asc(deadline), asc(tickets.createdAt)] };
+    case 'callback':
+      return { where: inArray(tickets.status, ['replied', 'answered']), order: [asc(sql`coalesce(${tickets.repliedAt}, ${tickets.answeredAt})`)] };
+    case 'all':
+      return { order: [desc(tickets.createdAt)] };
+  }
+}
+
+function viewerScope(staff: StaffActor): SQL | undefined {
+  if (staff.role !== 'unit_handler') return undefined;
+  const unit = staff.unitId ?? '';
+  return or(eq(tickets.leadUnitId, unit), sql`${tickets.coUnitIds} @> ${JSON.stringify([unit])}::jsonb`);
+}
+
+function requireQueueViewer(ctx: DomainContext): StaffActor {
   const staff = requireStaff(ctx.actor);
   if (staff.role === 'editor') throw forbidden('知识编辑无权查看工单');
+  return staff;
+}
+
+/** The viewer's queues with how many tickets each holds now (the workbench's navigation). */
+export async function queueCounts(ctx: DomainContext) {
+  const staff = requireQueueViewer(ctx);
+  const now = ctx.now();
+  const counts = [];
+  // One after the other: PGlite runs one query at a time anyway, and a pool is not held by one page.
+  for (const name of queuesFor(staff)) {
+    const [row] = await ctx.db
+      .select({ count: sql<number>`count(*)::int` })
+      .from(tickets)
+      .where(and(viewerScope(staff), queueScope(ctx, staff, name, now).where));
+    counts.push({ queue: name, count: Number(row?.count ?? 0) });
+  }
+  return { queues: counts };
+}
+
+/** 工单队列 with filters and paging; a unit handler sees its own unit's tickets only. */
+export async function listQueue(ctx: DomainContext, query: QueueQuery) {
+  const staff = requireQueueViewer(ctx);
   const now = ctx.now();
   const conditions: SQL[] = [];
-  if (staff.role === 'unit_handler') {
-    const unit = staff.unitId ?? '';
-    conditions.push(or(eq(tickets.leadUnitId, unit), sql`${tickets.coUnitIds} @> ${JSON.stringify([unit])}::jsonb`)!);
-  }
+  const scope = viewerScope(staff);
+  if (scope) conditions.push(scope);
+  if (query.queue && !queuesFor(staff).includes(query.queue)) throw forbidden('当前角色没有这个队列');
+  const named = query.queue ? queueScope(ctx, staff, query.queue, now) : null;
+  if (named?.where) conditions.push(named.where);
   if (query.status?.length) conditions.push(inArray(tickets.status, query.status));
+  if (query.type?.length) conditions.push(inArray(tickets.type, query.type));
+  if (query.urgency?.length) conditions.push(inArray(tickets.urgency, query.urgency));
+  if (query.street) conditions.push(eq(tickets.streetCode, query.street));
+  if (query.extensionPending) conditions.push(isNotNull(tickets.extensionRequestedAt));
   if (query.unit) conditions.push(eq(tickets.leadUnitId, query.unit));
   if (query.category) conditions.push(or(eq(tickets.categoryCode, query.category), eq(tickets.subcategoryCode, query.category))!);
   if (query.district) conditions.push(eq(tickets.districtCode, query.district));
@@ -81,12 +191,20 @@ export async function listQueue(ctx: DomainContext, query: QueueQuery) {
   }
   const where = conditions.length ? and(...conditions) : undefined;
   const deadlineFirst = query.overdue || query.dueSoon;
+  const order =
+    query.sort === 'due'
+      ? [sql`${deadline} asc nulls last`, asc(tickets.createdAt)]
+      : query.sort === 'filed'
+        ? [asc(tickets.createdAt)]
+        : query.sort === 'filed_desc'
+          ? [desc(tickets.createdAt)]
+          : (named?.order ?? (deadlineFirst ? [asc(tickets.dueAt), asc(tickets.createdAt)] : [desc(tickets.createdAt)]));
   const [rows, [total]] = await Promise.all([
     ctx.db
       .select()
       .from(tickets)
       .where(where)
-      .orderBy(...(deadlineFirst ? [asc(tickets.dueAt), asc(tickets.createdAt)] : [desc(tickets.createdAt)]))
+      .orderBy(...order)
       .limit(query.pageSize)
       .offset((query.page - 1) * query.pageSize),
     ctx.db.select({ count: sql<number>`count(*)::int` }).from(tickets).where(where),

@@ -5,6 +5,7 @@ import type { RatingFields } from './schemas.ts';
 import type { TicketRow } from './transition.ts';
 import { transition, type TicketInsert } from './transition.ts';
 import { dispatchDueTimes } from '../time-limits/due-times.ts';
+import { ACTION_ROLES } from './action-roles.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -85,7 +86,7 @@ export async function rateByCitizen(ctx: DomainContext, ticket: TicketRow, ratin
 
 /** 回访: a supervisor calls the citizen and records the rating given on the phone. */
 export async function recordCallback(ctx: DomainContext, ticketNo: string, rating: RatingFields & { note?: string | undefined }) {
-  requireRole(ctx.actor, ['supervisor'], '回访');
+  requireRole(ctx.actor, ACTION_ROLES.rate, '回访');
   const ticket = await getTicketByNo(ctx.db, ticketNo);
   return rate(ctx, ticket, rating, 'callback');
 }

@@ -1,10 +1,11 @@
 import type { DomainContext } from '../context.ts';
 import { getTicketByNo, requireRole } from './internal.ts';
 import { transition } from './transition.ts';
+import { ACTION_ROLES } from './action-roles.ts';
 
 /** 不予受理: the reason is shown to the citizen. */
 export async function rejectTicket(ctx: DomainContext, ticketNo: string, input: { reason: string }) {
-  requireRole(ctx.actor, ['operator', 'dispatcher'], '作不予受理处理');
+  requireRole(ctx.actor, ACTION_ROLES.reject, '作不予受理处理');
   const ticket = await getTicketByNo(ctx.db, ticketNo);
   const now = ctx.now();
   return transition(ctx, {

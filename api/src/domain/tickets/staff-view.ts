@@ -1,11 +1,14 @@
 import { attachments, contactAccessLog, ticketDispatches, ticketEvents, tickets } from '@hotline/db';
 import { asc, eq } from 'drizzle-orm';
+import { addDays, localDayOf } from '../calendar/local-time.ts';
 import type { DomainContext, StaffActor } from '../context.ts';
+import { forbidden } from '../errors.ts';
 import { CHANNEL_LABELS, REQUEST_TYPE_LABELS, URGENCY_LABELS } from '../labels.ts';
 import { maskAddress, maskName, maskPhone } from '../privacy/mask.ts';
 import { suggestUnits } from '../routing/suggest-units.ts';
 import { assertCanView, getTicketByNo } from './internal.ts';
-import { ACTION_LABELS, actionsFrom, STATUS_LABELS, type TicketAction } from './state-machine.ts';
+import { allowedActions } from './permissions.ts';
+import { ACTION_LABELS, actionsFrom, STATUS_LABELS, type TicketAction, WITH_UNIT_STATUSES } from './state-machine.ts';
 import type { TicketRow } from './transition.ts';
 
 /**
@@ -16,6 +19,44 @@ import type { TicketRow } from './transition.ts';
 export function canSeeContact(staff: StaffActor, ticket: TicketRow): boolean {
   if (['operator', 'dispatcher', 'supervisor', 'admin'].includes(staff.role)) return true;
   return staff.role === 'unit_handler' && ticket.leadUnitId === staff.unitId && !ticket.confidential;
+}
+
+/**
+ * The time left on the limit that applies in the ticket's status (受理 for a
+ * new ticket, 签收 for a dispatched one not yet signed, the reply limit while
+ * a unit has it), for the workbench's "已超时 2 小时 / 剩余 3 个工作日":
+ * minutes either way, and the working days left after today on the working
+ * calendar. Null when no limit runs.
+ */
+export function timeLeft(ctx: DomainContext, ticket: TicketRow, now: Date) {
+  const limit =
+    ticket.status === 'submitted'
+      ? { kind: 'accept' as const, at: ticket.acceptDueAt }
+      : ticket.status === 'dispatched' && !ticket.signedAt && ticket.signDueAt && ticket.signDueAt < (ticket.dueAt ?? ticket.signDueAt)
+        ? { kind: 'sign' as const, at: ticket.signDueAt }
+        : (WITH_UNIT_STATUSES as readonly string[]).includes(ticket.status)
+          ? { kind: 'reply' as const, at: ticket.dueAt }
+          : null;
+  if (!limit?.at) return null;
+  const ms = limit.at.getTime() - now.getTime();
+  const overdue = ms < 0;
+  let workingDays = 0;
+  if (!overdue) {
+    const dueDay = localDayOf(limit.at);
+    // Days as YYYY-MM-DD compare as strings; a year of days at most.
+    for (let day = addDays(localDayOf(now), 1), steps = 0; day <= dueDay && steps < 400; day = addDays(day, 1), steps++) {
+      if (ctx.rules.calendar.isWorkingDay(day)) workingDays++;
+    }
+  }
+  const soon = ms <= ctx.rules.settings.timeLimits.dueSoonHours * 3600_000;
+  return {
+    kind: limit.kind,
+    dueAt: limit.at.toISOString(),
+    overdue,
+    level: overdue ? ('overdue' as const) : soon ? ('soon' as const) : ('ok' as const),
+    minutes: Math.floor(Math.abs(ms) / 60_000),
+    workingDays,
+  };
 }
 
 /** The fields every staff screen shows, with contact data masked. */
@@ -60,18 +101,24 @@ export function summarize(ctx: DomainContext, ticket: TicketRow, now: Date) {
     returnCount: ticket.returnCount,
     urgeCount: ticket.urgeCount,
     extensionPending: ticket.extensionRequestedAt !== null,
+    timeLeft: timeLeft(ctx, ticket, now),
   };
 }
 
 /**
- * 工单详情 for staff. Unmasked contact data only for those who need it, and
- * every such view is written to the access log.
+ * 工单详情 for staff. The citizen's name and phone stay masked until someone
+ * who needs them asks (`revealContact`, 查看联系方式); the address is shown
+ * to the same people. Every unmasked view is written to the access log.
  */
-export async function getTicketDetail(ctx: DomainContext, ticketNo: string, meta: { ip: string | null }) {
+export async function getTicketDetail(ctx: DomainContext, ticketNo: string, meta: { ip: string | null; revealContact?: boolean }) {
   const ticket = await getTicketByNo(ctx.db, ticketNo);
   const staff = assertCanView(ctx.actor, ticket);
   const showContact = canSeeContact(staff, ticket) && !ticket.anonymous;
-  const [events, dispatches, files, suggestion] = await Promise.all([
+  if (meta.revealContact && !showContact) {
+    throw forbidden(ticket.anonymous ? '匿名工单没有联系方式' : ticket.confidential ? '保密工单的联系方式仅热线办可见，请通过热线办联系诉求人' : '当前角色无权查看联系方式');
+  }
+  const revealed = showContact && !!meta.revealContact;
+  const [events, dispatches, files, suggestion, allowed] = await Promise.all([
     ctx.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticket.id)).orderBy(asc(ticketEvents.id)),
     ctx.db.select().from(ticketDispatches).where(eq(ticketDispatches.ticketId, ticket.id)).orderBy(asc(ticketDispatches.id)),
     ctx.db
@@ -80,9 +127,10 @@ export async function getTicketDetail(ctx: DomainContext, ticketNo: string, meta
       .where(eq(attachments.ticketId, ticket.id))
       .orderBy(asc(attachments.createdAt)),
     staff.role === 'unit_handler' ? Promise.resolve(null) : suggestUnits(ctx.db, ctx.rules.catalog, ticket, ctx.rules.settings.mailbox),
+    allowedActions(ctx, staff, ticket),
   ]);
   if (showContact) {
-    await ctx.db.insert(contactAccessLog).values({ staffId: staff.id, ticketId: ticket.id, purpose: 'ticket_detail', ip: meta.ip, createdAt: ctx.now() });
+    await ctx.db.insert(contactAccessLog).values({ staffId: staff.id, ticketId: ticket.id, purpose: revealed ? 'reveal_contact' : 'ticket_detail', ip: meta.ip, createdAt: ctx.now() });
   }
   const mergedInto = ticket.mergedIntoId
     ? (await ctx.db.select({ no: tickets.ticketNo }).from(tickets).where(eq(tickets.id, ticket.mergedIntoId)))[0]?.no ?? null
@@ -100,7 +148,7 @@ export async function getTicketDetail(ctx: DomainContext, ticketNo: string, meta
     occurredAt: ticket.occurredAt?.toISOString() ?? null,
     contact: ticket.anonymous
       ? { anonymous: true, name: null, phone: null, masked: false }
-      : showContact
+      : revealed
         ? { anonymous: false, name: ticket.citizenName, phone: ticket.citizenPhone, masked: false }
         : { anonymous: false, name: maskName(ticket.citizenName), phone: maskPhone(ticket.citizenPhone), masked: true },
     publishConsent: ticket.publishConsent,
@@ -133,9 +181,26 @@ export async function getTicketDetail(ctx: DomainContext, ticketNo: string, meta
           comment: ticket.ratingComment,
         }
       : null,
+    contactRevealable: showContact,
     availableActions: actionsFrom(ticket.status),
+    /** What this viewer may do now (role, unit, status and workflow settings): the workbench shows these and no others. */
+    allowedActions: allowed.actions,
+    actionContext: allowed.context,
     routingSuggestion: suggestion
-      ? { leadUnitId: suggestion.leadUnitId, leadUnitName: units.get(suggestion.leadUnitId)?.name ?? null, coUnitIds: suggestion.coUnitIds, ruleId: suggestion.ruleId }
+      ? {
+          leadUnitId: suggestion.leadUnitId,
+          leadUnitName: units.get(suggestion.leadUnitId)?.name ?? null,
+          coUnitIds: suggestion.coUnitIds,
+          coUnitNames: suggestion.coUnitIds.map((id) => units.get(id)?.name ?? id),
+          ruleId: suggestion.ruleId,
+          // Why: the rule's keys in words (分类 / 二级分类 / 区), or the reason a letter went to a 区长.
+          reason: suggestion.reason ?? null,
+          matchedOn: {
+            category: ctx.rules.catalog.categories.get(suggestion.matchedOn.category)?.name ?? (suggestion.matchedOn.category || null),
+            subcategory: suggestion.matchedOn.subcategory ? (ctx.rules.catalog.categories.get(suggestion.matchedOn.subcategory)?.name ?? suggestion.matchedOn.subcategory) : null,
+            district: suggestion.matchedOn.district ? (ctx.rules.catalog.districts.get(suggestion.matchedOn.district)?.name ?? suggestion.matchedOn.district) : null,
+          },
+        }
       : null,
     dispatches: dispatches.map((d) => ({
       leadUnitId: d.leadUnitId,

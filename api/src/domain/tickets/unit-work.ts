@@ -2,10 +2,11 @@ import type { DomainContext } from '../context.ts';
 import { notFound, validationError } from '../errors.ts';
 import { getTicketByNo, requireLeadUnit, requireRole, unitInvolved } from './internal.ts';
 import { transition } from './transition.ts';
+import { ACTION_ROLES } from './action-roles.ts';
 
 /** 办理进展: lead and co-units record what they did; public notes appear on the citizen's timeline. */
 export async function addProgressNote(ctx: DomainContext, ticketNo: string, input: { note: string; public: boolean }) {
-  const staff = requireRole(ctx.actor, ['unit_handler'], '记录办理进展');
+  const staff = requireRole(ctx.actor, ACTION_ROLES.progress_note, '记录办理进展');
   const ticket = await getTicketByNo(ctx.db, ticketNo);
   if (!unitInvolved(ticket, staff.unitId)) throw notFound(`未找到工单 ${ticket.ticketNo}`);
   return transition(ctx, {

@@ -96,8 +96,23 @@ export const TicketSummarySchema = z
     returnCount: z.number().int(),
     urgeCount: z.number().int(),
     extensionPending: z.boolean(),
+    timeLeft: z
+      .object({
+        kind: z.enum(['accept', 'sign', 'reply']),
+        dueAt: isoTime,
+        overdue: z.boolean(),
+        level: z.enum(['overdue', 'soon', 'ok']),
+        minutes: z.number().int().openapi({ description: '距时限（或已超过）的分钟数' }),
+        workingDays: z.number().int().openapi({ description: '今天之后、时限之前（含时限当天）的工作日数' }),
+      })
+      .nullable()
+      .openapi({ description: '当前状态下正在计时的时限：受理、签收或答复' }),
   })
   .openapi('TicketSummary');
+
+export const QueueCountsSchema = z
+  .object({ queues: z.array(z.object({ queue: z.string(), count: z.number().int() })) })
+  .openapi('QueueCounts');
 
 export const QueuePageSchema = z
   .object({ items: z.array(TicketSummarySchema), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() })
@@ -124,6 +139,8 @@ export const TicketDetailSchema = TicketSummarySchema.extend({
     }),
   ),
   availableActions: z.array(z.string()),
+  allowedActions: z.array(z.string()).openapi({ description: '当前用户此刻可执行的操作（按状态、角色、单位与流程设置）' }),
+  contactRevealable: z.boolean(),
 })
   .passthrough()
   .openapi('TicketDetail');

@@ -13,7 +13,7 @@ import { requireRole } from '../../domain/tickets/internal.ts';
 import { markRepeat } from '../../domain/tickets/mark-repeat.ts';
 import { mergeTicket } from '../../domain/tickets/merge.ts';
 import { urgeTicket, superviseTicket } from '../../domain/tickets/oversight.ts';
-import { QueueQuery, listQueue } from '../../domain/tickets/queue.ts';
+import { QueueQuery, listQueue, queueCounts } from '../../domain/tickets/queue.ts';
 import { recordCallback } from '../../domain/tickets/rate.ts';
 import { rejectTicket } from '../../domain/tickets/reject.ts';
 import { requestReturn } from '../../domain/tickets/request-return.ts';
@@ -44,7 +44,7 @@ import { requireLogin } from '../middleware.ts';
 import { createRouter, domainContext } from '../router.ts';
 import type { AppDeps } from '../types.ts';
 import { TicketCreated, ticketCreatedBody } from './public-tickets.ts';
-import { QueuePageSchema, TicketDetailSchema, ticketNoParam, TransitionResultSchema } from './schemas.ts';
+import { QueueCountsSchema, QueuePageSchema, TicketDetailSchema, ticketNoParam, TransitionResultSchema } from './schemas.ts';
 
 export const errorResponses = {
   400: { content: { 'application/json': { schema: ErrorBody } }, description: '输入有误' },
@@ -76,6 +76,19 @@ export function staffTicketRoutes(deps: AppDeps) {
   const router = createRouter();
   router.use('/api/staff/tickets', requireLogin);
   router.use('/api/staff/tickets/*', requireLogin);
+  router.use('/api/staff/queues', requireLogin);
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/staff/queues',
+      tags: ['staff'],
+      summary: '我的队列及各队列工单数',
+      description: '按角色：受理员 intake、all；派单员 intake、dispatch、returns、extensions、warnings、all；承办单位 sign、handling、all（仅本单位）；督办员 returns、extensions、warnings、supervised、callback、all。用 GET /api/staff/tickets?queue=… 取队列内容。',
+      responses: { 200: { content: { 'application/json': { schema: QueueCountsSchema } }, description: '队列及数量' }, ...errorResponses },
+    }),
+    async (c) => c.json(await queueCounts(await domainContext(c, deps)), 200),
+  );
 
   router.openapi(
     createRoute({
@@ -112,13 +125,29 @@ export function staffTicketRoutes(deps: AppDeps) {
       path: '/api/staff/tickets/{ticketNo}',
       tags: ['staff'],
       summary: '工单详情',
-      description: '需要联系诉求人的角色可见完整联系方式（保密工单对承办单位仍脱敏），每次查看都记入访问日志。',
+      description: '诉求人姓名和电话一律脱敏，用 POST …/reveal-contact 查看；地址对需要联系诉求人的角色完整显示（保密工单对承办单位仍脱敏），每次完整显示都记入访问日志。allowedActions 为当前用户此刻可执行的操作。',
       request: { params: TicketNoParam },
       responses: { 200: { content: { 'application/json': { schema: TicketDetailSchema } }, description: '工单详情' }, ...errorResponses },
     }),
     async (c) => {
       const ctx = await domainContext(c, deps);
       return c.json(await getTicketDetail(ctx, c.req.valid('param').ticketNo, { ip: c.get('clientIp') }), 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/staff/tickets/{ticketNo}/reveal-contact',
+      tags: ['staff'],
+      summary: '查看联系方式',
+      description: '返回工单详情，诉求人姓名和电话不脱敏；仅限需要联系诉求人的角色（保密工单对承办单位不可见），每次查看都记入访问日志（purpose = reveal_contact）。',
+      request: { params: TicketNoParam },
+      responses: { 200: { content: { 'application/json': { schema: TicketDetailSchema } }, description: '含联系方式的工单详情' }, ...errorResponses },
+    }),
+    async (c) => {
+      const ctx = await domainContext(c, deps);
+      return c.json(await getTicketDetail(ctx, c.req.valid('param').ticketNo, { ip: c.get('clientIp'), revealContact: true }), 200);
     },
   );
 
