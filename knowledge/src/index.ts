@@ -14,3 +14,6 @@ export * from './search/meili-process.ts';
 export * from './text/grams.ts';
 export * from './text/normalize.ts';
 export * from './text/vocabulary.ts';
+export * from './model/features.ts';
+export * from './model/intake-model.ts';
+export * from './model/linear.ts';

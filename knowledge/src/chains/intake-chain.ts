@@ -5,7 +5,8 @@ import { EMERGENCY_NUMBERS, type EmergencyNumber, REQUEST_TYPES, type RequestTyp
 import { z } from 'zod';
 import { normalizeText } from '../text/normalize.ts';
 import type { Vocabulary } from '../text/vocabulary.ts';
-import { detectEmergency, EMERGENCY_ADVICE, type PreparedRule, ruleMatches, ruleText } from './intake-rules.ts';
+import { type IntakeModel, type IntakePrediction, shippedIntakeModel } from '../model/intake-model.ts';
+import { detectEmergency, EMERGENCY_ADVICE, type EmergencyFinding, type PreparedRule, ruleMatches, ruleText } from './intake-rules.ts';
 import { extractJson, replyText } from './llm.ts';
 
 export interface IntakeCatalog {
@@ -43,6 +44,8 @@ export interface IntakeDeps {
   /** Category evidence from the knowledge base, best first; absent or failing search is no evidence. */
   knowledge?: (text: string) => Promise<KnowledgeEvidence[]>;
   llm?: BaseChatModel | undefined;
+  /** The statistical intake model; absent: the one trained from the repository's data; null: rules only. */
+  model?: IntakeModel | null;
 }
 
 /** The first-level category (DESIGN.md's codes) an emergency belongs to, unless stronger evidence says otherwise. */
@@ -97,8 +100,23 @@ export function shortTitle(text: string): string {
   return chars.length > 20 ? `${chars.slice(0, 20).join('')}…` : first || '市民诉求';
 }
 
-/** The rule-based draft: editor-tuned keyword rules plus knowledge-base evidence for the category. */
-async function draftByRules(deps: IntakeDeps, text: string): Promise<IntakeDraft> {
+/** What the rules (and the knowledge base) found in a message, before any model is consulted. */
+export interface RuleReading {
+  /** First-level category → summed rule and knowledge-base weight. */
+  coarse: Map<string, number>;
+  /** Second-level category → summed weight. */
+  fine: Map<string, number>;
+  /** Request type → summed rule weight. */
+  typeScores: Map<RequestType, number>;
+  /** The type when no type rule matched: a question is a consultation, anything else a complaint. */
+  fallbackType: RequestType;
+  urgentRuleIds: string[];
+  emergency: EmergencyFinding | null;
+  evidence: IntakeDraft['evidence'];
+}
+
+/** Editor-tuned keyword rules plus knowledge-base evidence for the category. */
+export async function readByRules(deps: IntakeDeps, text: string): Promise<RuleReading> {
   const normalized = normalizeText(text);
   // Emergencies are read from the whole text; the topic from the text without place names.
   const whole = ruleText(text, deps.vocabulary ? [deps.vocabulary.canonicalize(text)] : []);
@@ -127,34 +145,111 @@ async function draftByRules(deps: IntakeDeps, text: string): Promise<IntakeDraft
   // An emergency is itself evidence of what the matter is about.
   const emergency = detectEmergency(deps.rules, whole);
   if (emergency) addCategory(EMERGENCY_CATEGORY[emergency.number], EMERGENCY_CATEGORY_WEIGHT, `emergency:${emergency.number}`);
-  const bestFirst = [...coarse.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
-  const bestFine = bestFirst
-    ? ([...fine.entries()].filter(([code]) => parentOf.get(code) === bestFirst).sort((a, b) => b[1] - a[1])[0]?.[0] ?? bestFirst)
-    : null;
 
-  // Type: strongest rule, else a question is a consultation and anything else a complaint.
-  const typeScores = new Map<string, number>();
+  const typeScores = new Map<RequestType, number>();
   for (const r of matched.filter((r) => r.kind === 'type' && (REQUEST_TYPES as readonly string[]).includes(r.target))) {
-    typeScores.set(r.target, (typeScores.get(r.target) ?? 0) + r.weight);
+    typeScores.set(r.target as RequestType, (typeScores.get(r.target as RequestType) ?? 0) + r.weight);
     evidence.type.push(r.id);
   }
-  let type = [...typeScores.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] as RequestType | undefined;
-  if (!type) type = QUESTION_CUES.some((q) => normalized.includes(q)) || /[?？]/.test(text) ? 'consultation' : 'complaint';
+  const fallbackType: RequestType = QUESTION_CUES.some((q) => normalized.includes(q)) || /[?？]/.test(text) ? 'consultation' : 'complaint';
 
   if (emergency) evidence.emergency.push(...emergency.ruleIds);
-  const urgentRules = matched.filter((r) => r.kind === 'urgency');
-  evidence.urgency.push(...urgentRules.map((r) => r.id));
+  const urgentRuleIds = matched.filter((r) => r.kind === 'urgency').map((r) => r.id);
+  evidence.urgency.push(...urgentRuleIds);
+  return { coarse, fine, typeScores, fallbackType, urgentRuleIds, emergency, evidence };
+}
 
+/**
+ * How the model's probabilities and the rules' evidence are weighed; chosen on
+ * the DEV split with a TRAIN-only model (`npm run eval:intake -- --tune`).
+ * Each rule weight multiplies the rules' share of their evidence (0–1) and is
+ * added to the model's probability (0–1).
+ */
+export interface IntakeWeights {
+  categoryRules: number;
+  subcategoryRules: number;
+  typeRules: number;
+  /** Weight of the question-or-complaint fallback when no type rule matched. */
+  typeFallback: number;
+  /** The model's urgency probability at or above which a message is drafted urgent. */
+  urgentThreshold: number;
+}
+
+export const INTAKE_WEIGHTS: IntakeWeights = { categoryRules: 4, subcategoryRules: 4, typeRules: 0.1, typeFallback: 0.2, urgentThreshold: 0.65 };
+
+const best = <K>(scores: Map<K, number>): K | undefined => [...scores.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+const shares = <K>(scores: Map<K, number>): Map<K, number> => {
+  const total = [...scores.values()].reduce((a, b) => a + b, 0);
+  return new Map([...scores.entries()].map(([k, v]) => [k, total > 0 ? v / total : 0]));
+};
+const plus = <K>(into: Map<K, number>, from: Map<K, number>, weight: number) => {
+  for (const [k, v] of from) into.set(k, (into.get(k) ?? 0) + weight * v);
+};
+
+/**
+ * Type, category and urgency from the rules' reading and, when there is one,
+ * the model's prediction. Emergencies and urgency rules are never overruled:
+ * the model can make a message urgent, never make it normal.
+ */
+export function combineReading(
+  catalog: IntakeCatalog,
+  reading: RuleReading,
+  prediction: IntakePrediction | null,
+  weights: IntakeWeights = INTAKE_WEIGHTS,
+): Pick<IntakeDraft, 'type' | 'category' | 'urgency' | 'evidence'> {
+  const parentOf = new Map(catalog.categories.map((c) => [c.code, c.parentCode]));
+  const evidence: IntakeDraft['evidence'] = {
+    category: [...reading.evidence.category],
+    type: [...reading.evidence.type],
+    urgency: [...reading.evidence.urgency],
+    emergency: [...reading.evidence.emergency],
+  };
+  const known = <K extends string>(scores: Map<K, number> | null | undefined) => new Map([...(scores ?? [])].filter(([code]) => parentOf.has(code)));
+
+  // First level: the model's probability plus the rules' share, weighed.
+  const coarse = known(prediction?.category);
+  plus(coarse, shares(reading.coarse), prediction?.category ? weights.categoryRules : 1);
+  const first = best(coarse) ?? null;
+  let category = first;
+  if (first) {
+    const fine = known(prediction?.subcategory(first));
+    const ruleFine = new Map([...reading.fine].filter(([code]) => parentOf.get(code) === first));
+    plus(fine, shares(ruleFine), fine.size ? weights.subcategoryRules : 1);
+    category = best(fine) ?? first;
+    const p = prediction?.category?.get(first);
+    if (p !== undefined) evidence.category.push(`model:${category}:${p.toFixed(2)}`);
+  }
+
+  let type: RequestType;
+  if (prediction?.type) {
+    const scores = new Map(prediction.type);
+    if (reading.typeScores.size) plus(scores, shares(reading.typeScores), weights.typeRules);
+    else scores.set(reading.fallbackType, (scores.get(reading.fallbackType) ?? 0) + weights.typeFallback);
+    type = best(scores)!;
+    evidence.type.push(`model:${type}:${prediction.type.get(type)?.toFixed(2) ?? '0'}`);
+  } else {
+    type = best(reading.typeScores) ?? reading.fallbackType;
+  }
+
+  const modelUrgent = prediction?.urgent != null && prediction.urgent >= weights.urgentThreshold;
+  if (modelUrgent) evidence.urgency.push(`model:${prediction!.urgent!.toFixed(2)}`);
+  const urgent = reading.emergency !== null || reading.urgentRuleIds.length > 0 || modelUrgent;
+  return { type, category, urgency: urgent ? 'urgent' : 'normal', evidence };
+}
+
+/** The draft without a language model: rules, knowledge-base evidence and the statistical model. */
+async function draftByRules(deps: IntakeDeps, text: string): Promise<IntakeDraft> {
+  const reading = await readByRules(deps, text);
+  const model = deps.model === undefined ? shippedIntakeModel() : deps.model;
+  const prediction = model ? model.predict(withoutPlaces(deps.catalog, text)) : null;
+  const { emergency } = reading;
   return {
-    type,
-    category: bestFine,
-    urgency: emergency || urgentRules.length > 0 ? 'urgent' : 'normal',
+    ...combineReading(deps.catalog, reading, prediction),
     title: shortTitle(text),
     description: text.trim(),
     location: findLocation(deps.catalog, text),
     emergency: emergency?.number ?? null,
     emergencyAdvice: emergency ? EMERGENCY_ADVICE[emergency.number] : null,
-    evidence,
     source: 'rules',
   };
 }
