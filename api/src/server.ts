@@ -84,6 +84,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
       meili: connection,
       llm: config.llm ? createChatModel(config.llm) : undefined,
       cacheSize: config.kbSearchCache,
+      sharedDatabase: database.engine === 'postgres',
     });
     const systemCtx = { db: database.db, actor: { kind: 'system' as const, job: 'seed' }, now: () => new Date(), rules: await rules.get() };
     const seededKnowledge = await seedKnowledge(systemCtx);

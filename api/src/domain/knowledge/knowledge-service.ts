@@ -67,8 +67,25 @@ export class KnowledgeService {
   #reading: Promise<number> | undefined;
   #queued: Promise<number> | undefined;
 
-  constructor(options: { db: Db; meili: MeiliConnection | null; llm?: BaseChatModel | undefined; ttlMs?: number; cacheSize?: number }) {
+  /**
+   * Whether other processes may change the knowledge in this database
+   * (PostgreSQL behind several instances). With the embedded PGlite only this
+   * process can, and its own edits invalidate the cache directly, so the
+   * per-search generation read is skipped: on PGlite it would queue every
+   * search behind the one connection (bench:search fell from 364 to 105 req/s).
+   */
+  readonly #shared: boolean;
+
+  constructor(options: {
+    db: Db;
+    meili: MeiliConnection | null;
+    llm?: BaseChatModel | undefined;
+    ttlMs?: number;
+    cacheSize?: number;
+    sharedDatabase?: boolean;
+  }) {
     this.db = options.db;
+    this.#shared = options.sharedDatabase ?? true;
     this.index = options.meili ? new KbIndex(options.meili) : null;
     this.llm = options.llm;
     this.#ttlMs = options.ttlMs ?? 60_000;
@@ -81,7 +98,7 @@ export class KnowledgeService {
    * `ttlMs` in any case.
    */
   async snapshot(): Promise<KnowledgeSnapshot> {
-    const generation = await this.#latestGeneration();
+    const generation = this.#shared ? await this.#latestGeneration() : 0;
     if (!this.#snapshot || Date.now() - this.#loadedAt > this.#ttlMs || this.#generation < generation) {
       this.#loadedAt = Date.now();
       // The load reads the generation after this caller's read, so it is at least this one.
