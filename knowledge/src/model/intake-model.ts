@@ -179,7 +179,7 @@ export function intakeTrainingMaterial(): { train: IntakeExample[]; dev: IntakeE
   return { ...splitTrainDev(readIntakeExamples(trainingFiles())), knowledge: knowledgeExamples() };
 }
 
-let shipped: { model: IntakeModel; ms: number; examples: number } | null = null;
+let shipped: { model: IntakeModel | null; ms: number; examples: number } | null = null;
 
 /**
  * Trains the model the intake chain uses from all the training material in
@@ -202,8 +202,13 @@ export function retrainIntakeModel(extra: readonly IntakeExample[] = []): Intake
  * process, on first use. Training at start instead of shipping weights means
  * the model can never be older than its data.
  */
-export function shippedIntakeModel(): IntakeModel {
-  return shipped?.model ?? retrainIntakeModel();
+export function shippedIntakeModel(): IntakeModel | null {
+  return shipped ? shipped.model : retrainIntakeModel();
+}
+
+/** Replaces the model the chain uses by default; null drafts by rules alone (benchmarks, comparisons). */
+export function useIntakeModel(model: IntakeModel | null): void {
+  shipped = { model, ms: 0, examples: 0 };
 }
 
 /** How long the shipped model took to read and train, for start-up logs and the README. */
