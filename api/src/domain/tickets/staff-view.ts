@@ -1,4 +1,4 @@
-import { attachments, contactAccessLog, ticketDispatches, ticketEvents, tickets } from '@hotline/db';
+import { attachments, contactAccessLog, routingRules, ticketDispatches, ticketEvents, tickets } from '@hotline/db';
 import { asc, eq } from 'drizzle-orm';
 import { addDays, localDayOf } from '../calendar/local-time.ts';
 import type { DomainContext, StaffActor } from '../context.ts';
@@ -138,6 +138,9 @@ export async function getTicketDetail(ctx: DomainContext, ticketNo: string, meta
   const repeatOf = ticket.repeatOfId
     ? (await ctx.db.select({ no: tickets.ticketNo }).from(tickets).where(eq(tickets.id, ticket.repeatOfId)))[0]?.no ?? null
     : null;
+  const ruleNote = suggestion?.ruleId
+    ? ((await ctx.db.select({ note: routingRules.note }).from(routingRules).where(eq(routingRules.id, suggestion.ruleId)))[0]?.note ?? null)
+    : null;
   const units = ctx.rules.catalog.units;
   return {
     ...summarize(ctx, ticket, ctx.now()),
@@ -195,6 +198,7 @@ export async function getTicketDetail(ctx: DomainContext, ticketNo: string, meta
           ruleId: suggestion.ruleId,
           // Why: the rule's keys in words (分类 / 二级分类 / 区), or the reason a letter went to a 区长.
           reason: suggestion.reason ?? null,
+          ruleNote,
           matchedOn: {
             category: ctx.rules.catalog.categories.get(suggestion.matchedOn.category)?.name ?? (suggestion.matchedOn.category || null),
             subcategory: suggestion.matchedOn.subcategory ? (ctx.rules.catalog.categories.get(suggestion.matchedOn.subcategory)?.name ?? suggestion.matchedOn.subcategory) : null,

@@ -1,0 +1,103 @@
+/**
+ * The workbench's calls to the staff API, made in-process through the same
+ * client as the portal's, with the staff member's session token as a bearer
+ * token. The API decides everything (who may see and do what); these are
+ * typed wrappers only.
+ */
+import type { getTicketDetail, summarize } from '../../../api/src/domain/tickets/staff-view.ts';
+import type { ApiClient, ApiResult, Catalog } from './api-client.ts';
+
+export type StaffTicket = Awaited<ReturnType<typeof getTicketDetail>>;
+export type StaffTicketSummary = ReturnType<typeof summarize>;
+export type TimeLeft = StaffTicketSummary['timeLeft'];
+
+export interface StaffMe {
+  id: string;
+  username: string;
+  displayName: string;
+  role: string;
+  roleLabel: string;
+  unitId: string | null;
+}
+
+export interface QueueCount {
+  queue: string;
+  count: number;
+}
+
+export interface StaffLogin {
+  staff: StaffMe;
+  token: string;
+  expiresAt: string;
+}
+
+export interface UnitOption {
+  id: string;
+  name: string;
+  kind: string;
+  active: boolean;
+}
+
+export class StaffApi {
+  readonly #api: ApiClient;
+  readonly #token: string;
+
+  constructor(api: ApiClient, token: string) {
+    this.#api = api;
+    this.#token = token;
+  }
+
+  #call<T>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
+    return this.#api.request<T>(method, path, body, { authorization: `Bearer ${this.#token}` });
+  }
+
+  me() {
+    return this.#call<StaffMe>('GET', '/api/staff/me');
+  }
+
+  logout() {
+    return this.#call<null>('POST', '/api/staff/logout');
+  }
+
+  changePassword(body: { currentPassword: string; newPassword: string }) {
+    return this.#call<null>('POST', '/api/staff/password', body);
+  }
+
+  queues() {
+    return this.#call<{ queues: QueueCount[] }>('GET', '/api/staff/queues');
+  }
+
+  /** `search`: the queue filters as the page's own query string holds them. */
+  tickets(search: URLSearchParams) {
+    const text = search.toString();
+    return this.#call<{ items: StaffTicketSummary[]; page: number; pageSize: number; total: number }>('GET', `/api/staff/tickets${text ? `?${text}` : ''}`);
+  }
+
+  ticket(ticketNo: string) {
+    return this.#call<StaffTicket>('GET', `/api/staff/tickets/${encodeURIComponent(ticketNo)}`);
+  }
+
+  revealContact(ticketNo: string) {
+    return this.#call<StaffTicket>('POST', `/api/staff/tickets/${encodeURIComponent(ticketNo)}/reveal-contact`, {});
+  }
+
+  units() {
+    return this.#call<UnitOption[]>('GET', '/api/staff/units');
+  }
+
+  /** One transition: POST /api/staff/tickets/{no}/{path}. */
+  act(ticketNo: string, path: string, body: Record<string, unknown>) {
+    return this.#call<{ ticketNo: string; status: string; statusLabel: string; event: { label: string } }>(
+      'POST',
+      `/api/staff/tickets/${encodeURIComponent(ticketNo)}/${path}`,
+      body,
+    );
+  }
+}
+
+/** POST /api/staff/login, without a session yet. */
+export function staffLogin(api: ApiClient, body: { username: string; password: string }) {
+  return api.request<StaffLogin>('POST', '/api/staff/login', body);
+}
+
+export type { Catalog };

@@ -1,0 +1,267 @@
+import { contactAccessLog, staffAccounts, tickets } from '@hotline/db';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { and, eq } from 'drizzle-orm';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { powHeaders } from '../support/pow.ts';
+import { inspect, launchBrowser, openPhone, SCREENSHOTS, type Visit } from './support/browser.ts';
+import { type Portal, startPortal } from './support/portal.ts';
+
+// 工作台: one ticket filed on the public API, taken from 待受理 to 已办结 in
+// the browser by each demo account in turn, as the hotline office works it.
+
+let portal: Portal;
+let browser: Browser;
+
+beforeAll(async () => {
+  [portal, browser] = await Promise.all([startPortal({ powBits: 12 }), launchBrowser()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await portal?.close();
+});
+
+type Demo = 'demo.operator' | 'demo.dispatcher' | 'demo.unit' | 'demo.supervisor';
+const password = (username: Demo) => portal.running.demoAccounts.find((a) => a.username === username)!.password;
+
+/** The hotline floor's screen: 1366×768. */
+async function openDesktop(): Promise<Visit> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, deviceScaleFactor: 1, locale: 'zh-CN' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  return { context, page, problems, javaScript: true };
+}
+
+async function logIn(page: Page, username: Demo) {
+  await page.goto(`${portal.url}/staff`);
+  await page.waitForURL(/\/staff\/login/);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(password(username));
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL(/\/staff(\?|$)/);
+}
+
+async function fileTicket(body: Record<string, unknown>) {
+  const res = await fetch(`${portal.url}/api/tickets`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(await powHeaders(portal.url)) },
+    body: JSON.stringify({ channel: 'web', ...body }),
+  });
+  expect(res.status).toBe(201);
+  return (await res.json()) as { ticketNo: string; queryCode: string };
+}
+
+const main = (page: Page) => page.locator('main').innerText();
+
+/** A long phone page in screen-high slices too, for people to look at (the full-page picture is too tall to read). */
+async function phoneSlices(page: Page, name: string) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  for (let i = 0, y = 0; y < height && i < 6; i++, y += 844) {
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}-part${i + 1}.png`), fullPage: true, clip: { x: 0, y, width: 390, height: Math.min(844, height - y) } });
+  }
+}
+
+describe('工作台', () => {
+  it('takes a web ticket from 待受理 to 已办结, one role after the other', async () => {
+    const filed = await fileTicket({
+      type: 'complaint',
+      category: 'urban_management',
+      title: '人民路路灯不亮',
+      description: '人民路与解放路交叉口往北三盏路灯已经一周不亮了，晚上行人看不清路面，请尽快修复。',
+      location: { district: 'dongcheng', address: '人民路与解放路交叉口' },
+      contact: { name: '陈先生', phone: '13912345678' },
+    });
+    const { ticketNo } = filed;
+    const ticketUrl = `${portal.url}/staff/tickets/${ticketNo}`;
+
+    // 受理员: the login page, the 待受理 queue with the new ticket, 受理.
+    const operator = await openDesktop();
+    let page = operator.page;
+    await page.goto(`${portal.url}/staff`);
+    await page.waitForURL(/\/staff\/login/);
+    expect(await page.locator('meta[name="robots"]').getAttribute('content')).toContain('noindex');
+    await inspect(operator, 'workbench-login-1366');
+    await page.getByLabel('用户名').fill('demo.operator');
+    await page.getByLabel('密码').fill('wrong-password-1');
+    await page.getByRole('button', { name: '登录' }).click();
+    await expect.poll(() => page.locator('[data-login-error]').innerText()).toBe('用户名或密码错误');
+    await page.getByLabel('密码').fill(password('demo.operator'));
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL(/\/staff(\?|$)/);
+    const first = await page.goto(`${portal.url}/staff`);
+    expect(first!.headers()['cache-control']).toBe('no-store');
+    expect(first!.headers()['x-robots-tag']).toContain('noindex');
+    expect(await page.locator('[data-staff-name]').innerText()).toBe('演示受理员');
+    expect(await page.locator('[data-staff-role]').innerText()).toBe('受理员');
+    expect(await page.locator('h1').innerText()).toMatch(/^待受理：共 \d+ 件$/);
+    expect(await page.locator('[data-queue="intake"]').innerText()).toMatch(/待受理\s*：?\s*\d+ 件/);
+    const row = page.locator(`[data-ticket-row="${ticketNo}"]`);
+    expect(await row.innerText()).toContain('人民路路灯不亮');
+    expect(await row.locator('[data-time-left]').innerText()).toMatch(/剩余/);
+    await inspect(operator, 'workbench-operator-queue-1366');
+    // Filters live in the URL.
+    await page.getByText('筛选', { exact: true }).first().click();
+    await page.locator('#filter-urgency').selectOption('urgent');
+    await page.locator('form.filter-form').getByRole('button', { name: '筛选' }).click();
+    await page.waitForURL(/urgency=urgent/);
+    expect(await page.locator(`[data-ticket-row="${ticketNo}"]`).count()).toBe(0);
+    await page.goto(`${portal.url}/staff?queue=intake`);
+    await page.getByRole('link', { name: ticketNo }).click();
+    await page.waitForURL(ticketUrl);
+    // Masked phone; the operator's actions only.
+    expect(await page.locator('[data-contact-phone]').innerText()).toBe('139****5678');
+    expect(await page.getByRole('button', { name: '派单' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: '签收' }).count()).toBe(0);
+    await inspect(operator, 'workbench-operator-ticket-1366');
+    await page.getByRole('button', { name: '受理', exact: true }).click();
+    await expect.poll(() => page.locator('[data-done]').innerText()).toBe('已完成：受理。');
+    expect(await page.locator('.status-badge').innerText()).toBe('已受理');
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await page.waitForURL(/\/staff\/login\?reason=out/);
+    await operator.context.close();
+
+    // 派单员: 待派单, the suggestion with its reason pre-filled, 派单.
+    const dispatcher = await openDesktop();
+    page = dispatcher.page;
+    await logIn(page, 'demo.dispatcher');
+    expect(await page.locator('[data-staff-role]').innerText()).toBe('派单员');
+    await inspect(dispatcher, 'workbench-dispatcher-first-1366');
+    await page.locator('[data-queue="dispatch"]').click();
+    await page.waitForURL(/queue=dispatch/);
+    await page.getByRole('link', { name: ticketNo }).click();
+    await page.waitForURL(ticketUrl);
+    const suggestion = await page.locator('[data-suggestion]').innerText();
+    expect(suggestion).toContain('派单建议：市城市管理局');
+    expect(suggestion).toContain('依据派单规则：城市管理');
+    expect(await page.locator('#dispatch-leadUnitId').inputValue()).toBe('city_urban_mgmt');
+    await inspect(dispatcher, 'workbench-dispatcher-ticket-1366');
+    await page.getByRole('button', { name: '派单', exact: true }).click();
+    await expect.poll(() => page.locator('[data-done]').innerText()).toBe('已完成：派单。');
+    expect(await page.locator('.status-badge').innerText()).toBe('已派单');
+    await dispatcher.context.close();
+
+    // 承办单位 on a phone: 待签收, 签收, 查看联系方式 (logged), 联系记录, 答复.
+    const unit = await openPhone(browser);
+    page = unit.page;
+    await logIn(page, 'demo.unit');
+    expect(await page.locator('[data-staff-unit]').innerText()).toBe('市城市管理局');
+    expect(await page.locator('h1').innerText()).toMatch(/^待签收/);
+    await inspect(unit, 'workbench-unit-first-390');
+    await phoneSlices(page, 'workbench-unit-first-390');
+    await page.getByRole('link', { name: ticketNo }).click();
+    await page.waitForURL(ticketUrl);
+    await page.getByRole('button', { name: '签收' }).click();
+    await expect.poll(() => page.locator('.status-badge').innerText()).toBe('办理中');
+    const [unitAccount] = await portal.running.database.db.select().from(staffAccounts).where(eq(staffAccounts.username, 'demo.unit'));
+    const [ticketRow] = await portal.running.database.db.select().from(tickets).where(eq(tickets.ticketNo, ticketNo));
+    const reveals = async () =>
+      (await portal.running.database.db.select().from(contactAccessLog).where(and(eq(contactAccessLog.ticketId, ticketRow!.id), eq(contactAccessLog.purpose, 'reveal_contact'))));
+    expect(await reveals()).toHaveLength(0);
+    await page.getByRole('button', { name: '查看联系方式' }).click();
+    await expect.poll(() => page.locator('[data-contact-phone]').innerText()).toBe('13912345678');
+    const logged = await reveals();
+    expect(logged).toHaveLength(1);
+    expect(logged[0]!.staffId).toBe(unitAccount!.id);
+    await page.getByLabel('联系情况').fill('已电话联系陈先生，约定明天上午到现场查看。');
+    await page.getByRole('button', { name: '联系记录：保存' }).click();
+    await expect.poll(() => page.locator('[data-done]').innerText()).toBe('已完成：联系记录。');
+    // A reply too short is refused, with the message at its field.
+    await page.getByLabel('答复内容（诉求人可见）').fill('已修好');
+    await page.getByRole('button', { name: '答复', exact: true }).click();
+    await expect.poll(() => page.locator('#reply-reply-error').innerText()).toContain('答复内容至少需要 10 个字');
+    expect(await page.locator('#reply-reply').getAttribute('aria-describedby')).toContain('reply-reply-error');
+    await inspect(unit, 'workbench-unit-ticket-390');
+    await phoneSlices(page, 'workbench-unit-ticket-390');
+    const reply = '经现场核查，三盏路灯因线路老化断电，已于今日更换线路并恢复照明，感谢您的反映。';
+    await page.getByLabel('答复内容（诉求人可见）').fill(reply);
+    await page.getByRole('button', { name: '答复', exact: true }).click();
+    await expect.poll(() => page.locator('.status-badge').innerText()).toBe('已答复');
+    expect(await page.locator('[data-contact-phone]').innerText()).toBe('139****5678');
+
+    // A form posted without its token is refused, and nothing happens.
+    const forged = await unit.context.request.post(ticketUrl, { form: { action: 'progress_note', note: '没有令牌的表单' } });
+    expect(forged.status()).toBe(403);
+    expect(await forged.text()).toContain('表单已过期或来源不明');
+    await page.reload();
+    expect(await main(page)).not.toContain('没有令牌的表单');
+
+    // Another unit's ticket is a 404 page for this unit.
+    const other = await fileTicket({
+      type: 'help',
+      category: 'utilities.water_outage',
+      title: '幸福小区停水',
+      description: '幸福小区从早上开始停水，没有看到停水通知，请尽快恢复供水。',
+      location: { district: 'dongcheng', address: '幸福小区' },
+      contact: { name: '赵女士', phone: '13811112222' },
+    });
+    expect((await portal.staff('demo.operator', `/api/staff/tickets/${other.ticketNo}/accept`, {})).status).toBe(200);
+    expect((await portal.staff('demo.dispatcher', `/api/staff/tickets/${other.ticketNo}/dispatch`, { leadUnitId: 'util_water', coUnitIds: [] })).status).toBe(200);
+    const notMine = await page.goto(`${portal.url}/staff/tickets/${other.ticketNo}`);
+    expect(notMine!.status()).toBe(404);
+    expect(await page.locator('h1').innerText()).toBe('未找到这个工单');
+    expect(await main(page)).not.toContain('幸福小区');
+    await inspect(unit, 'workbench-unit-not-found-390');
+    await unit.context.close();
+
+    // The citizen reads the reply on the portal.
+    const citizen = await openPhone(browser);
+    await citizen.page.goto(`${portal.url}/progress`);
+    await citizen.page.locator('#ticketNo').fill(ticketNo);
+    await citizen.page.locator('#queryCode').fill(filed.queryCode);
+    await citizen.page.getByRole('button', { name: '查询', exact: true }).click();
+    await expect.poll(() => main(citizen.page)).toContain(reply);
+    await citizen.context.close();
+
+    // 督办员: 待回访, 回访 by phone → 已办结.
+    const supervisor = await openDesktop();
+    page = supervisor.page;
+    await logIn(page, 'demo.supervisor');
+    expect(await page.locator('[data-staff-role]').innerText()).toBe('督办员');
+    await inspect(supervisor, 'workbench-supervisor-first-1366');
+    await page.locator('[data-queue="callback"]').click();
+    await page.waitForURL(/queue=callback/);
+    await inspect(supervisor, 'workbench-supervisor-callback-1366');
+    await page.getByRole('link', { name: ticketNo }).click();
+    await page.waitForURL(ticketUrl);
+    const timeline = await page.locator('.staff-timeline').innerText();
+    expect(timeline).toContain('内部');
+    expect(timeline).toContain('公开');
+    await page.getByRole('button', { name: '回访：记录评价' }).click();
+    await expect.poll(() => page.locator('#rate-processSatisfaction-error').innerText()).toContain('请选择对办理过程的评价');
+    await page.locator('#rate-processSatisfaction').getByLabel('满意', { exact: true }).check();
+    await page.locator('#rate-resultSatisfaction').getByLabel('满意', { exact: true }).check();
+    await page.locator('#rate-resolved').getByLabel('已解决').check();
+    await page.getByLabel('回访记录').fill('电话回访，市民对处理结果满意。');
+    await inspect(supervisor, 'workbench-supervisor-ticket-1366');
+    await page.getByRole('button', { name: '回访：记录评价' }).click();
+    await expect.poll(() => page.locator('.status-badge').innerText()).toBe('已办结');
+    // A closed ticket: only a supervisor's 重办 is left.
+    expect(await page.locator('[data-action]').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.action))).toEqual(['reopen']);
+    await inspect(supervisor, 'workbench-supervisor-closed-1366');
+    await supervisor.context.close();
+  });
+
+  it('sends an expired session back to the login page, and returns to the page after logging in', async () => {
+    const visit = await openDesktop();
+    const { page } = visit;
+    await logIn(page, 'demo.operator');
+    await visit.context.addCookies([{ name: 'hl_session', value: 'no-such-session-token', url: portal.url }]);
+    await page.goto(`${portal.url}/staff?queue=all`);
+    await page.waitForURL(/\/staff\/login\?next=.*reason=expired/);
+    expect(await page.locator('[data-expired]').innerText()).toContain('登录已过期');
+    await inspect(visit, 'workbench-expired-1366');
+    await page.getByLabel('用户名').fill('demo.operator');
+    await page.getByLabel('密码').fill(password('demo.operator'));
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL(/\/staff\?queue=all$/);
+    expect(await page.locator('h1').innerText()).toMatch(/^全部/);
+    await visit.context.close();
+  });
+});
