@@ -95,9 +95,9 @@ describe('queues', () => {
   it('gives each role its queues with counts, a unit only its own tickets, in the order they are worked', async () => {
     const names = async (who: TestStaff) => ((await api.get('/api/staff/queues', { token: who.token })).json.queues as { queue: string }[]).map((q) => q.queue);
     expect(await names(operator)).toEqual(['intake', 'all']);
-    expect(await names(dispatcher)).toEqual(['intake', 'dispatch', 'returns', 'extensions', 'warnings', 'all']);
+    expect(await names(dispatcher)).toEqual(['dispatch', 'intake', 'returns', 'extensions', 'warnings', 'all']);
     expect(await names(water)).toEqual(['sign', 'handling', 'all']);
-    expect(await names(supervisor)).toEqual(['returns', 'extensions', 'warnings', 'supervised', 'callback', 'all']);
+    expect(await names(supervisor)).toEqual(['warnings', 'supervised', 'callback', 'returns', 'extensions', 'all']);
 
     const normal = await file({ title: '排队的普通工单' });
     const urgent = await file({ title: '排队的紧急工单', urgency: 'urgent' });

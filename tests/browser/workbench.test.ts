@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TINY_PNG } from '../support/factories.ts';
 import { powHeaders } from '../support/pow.ts';
 import { inspect, launchBrowser, openPhone, SCREENSHOTS, type Visit } from './support/browser.ts';
 import { type Portal, startPortal } from './support/portal.ts';
@@ -70,7 +71,11 @@ async function phoneSlices(page: Page, name: string) {
 
 describe('工作台', () => {
   it('takes a web ticket from 待受理 to 已办结, one role after the other', async () => {
+    const form = new FormData();
+    form.append('file', new File([TINY_PNG], 'lamp.png', { type: 'image/png' }));
+    const upload = (await (await fetch(`${portal.url}/api/uploads`, { method: 'POST', body: form })).json()) as { uploadId: string };
     const filed = await fileTicket({
+      photos: [upload.uploadId],
       type: 'complaint',
       category: 'urban_management',
       title: '人民路路灯不亮',
@@ -117,6 +122,12 @@ describe('工作台', () => {
     await page.waitForURL(ticketUrl);
     // Masked phone; the operator's actions only.
     expect(await page.locator('[data-contact-phone]').innerText()).toBe('139****5678');
+    // The photo: a thumbnail linking to the full size, through the staff attachment endpoint.
+    const photo = page.locator('.photos a');
+    expect(await photo.getAttribute('href')).toMatch(new RegExp(`^/api/staff/tickets/${ticketNo}/attachments/[0-9a-f-]{36}$`));
+    const full = await operator.context.request.get(`${portal.url}${await photo.getAttribute('href')}`);
+    expect(full.status()).toBe(200);
+    expect(full.headers()['content-type']).toMatch(/^image\//);
     expect(await page.getByRole('button', { name: '派单' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: '签收' }).count()).toBe(0);
     await inspect(operator, 'workbench-operator-ticket-1366');
@@ -246,6 +257,32 @@ describe('工作台', () => {
     expect(await page.locator('[data-action]').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.action))).toEqual(['reopen']);
     await inspect(supervisor, 'workbench-supervisor-closed-1366');
     await supervisor.context.close();
+  });
+
+  it('says who got there first when a colleague took the action a moment before', async () => {
+    const { ticketNo } = await fileTicket({
+      type: 'help',
+      category: 'urban_management',
+      title: '井盖缺失',
+      description: '建设路 8 号门口的井盖不见了，晚上很危险，请尽快处理。',
+      location: { district: 'dongcheng', address: '建设路 8 号' },
+      contact: { name: '孙先生', phone: '13722223333' },
+    });
+    const visit = await openDesktop();
+    const { page } = visit;
+    await logIn(page, 'demo.operator');
+    await page.goto(`${portal.url}/staff/tickets/${ticketNo}`);
+    // The dispatcher accepts it while the operator still has the page open.
+    expect((await portal.staff('demo.dispatcher', `/api/staff/tickets/${ticketNo}/accept`, {})).status).toBe(200);
+    await page.getByRole('button', { name: '受理', exact: true }).click();
+    const said = () => page.locator('[data-lost-race]').innerText();
+    await expect.poll(said).toContain('操作没有执行');
+    expect(await said()).toContain('演示派单员');
+    expect(await said()).toContain('受理');
+    expect(await page.locator('.status-badge').innerText()).toBe('已受理');
+    expect(await page.getByRole('button', { name: '受理', exact: true }).count()).toBe(0);
+    await inspect(visit, 'workbench-lost-race-1366');
+    await visit.context.close();
   });
 
   it('sends an expired session back to the login page, and returns to the page after logging in', async () => {

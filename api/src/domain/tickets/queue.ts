@@ -51,9 +51,17 @@ export const QUEUE_NAMES = Object.keys(QUEUES) as [QueueName, ...QueueName[]];
 
 export const QUEUE_SORTS = ['due', 'filed', 'filed_desc'] as const;
 
+/** Each role's queues, its main job first: the first is the role's first screen. */
+const ROLE_QUEUE_ORDER: Partial<Record<StaffRole, readonly QueueName[]>> = {
+  dispatcher: ['dispatch', 'intake', 'returns', 'extensions', 'warnings', 'all'],
+  supervisor: ['warnings', 'supervised', 'callback', 'returns', 'extensions', 'all'],
+};
+
 /** The queues a staff member works, in the order the workbench shows them. */
 export function queuesFor(staff: StaffActor): QueueName[] {
-  return QUEUE_NAMES.filter((name) => (QUEUES[name].roles as readonly StaffRole[]).includes(staff.role));
+  const mine = QUEUE_NAMES.filter((name) => (QUEUES[name].roles as readonly StaffRole[]).includes(staff.role));
+  const order = ROLE_QUEUE_ORDER[staff.role];
+  return order ? order.filter((name) => mine.includes(name)) : mine;
 }
 
 /** Queue filters as they arrive in a query string. */

@@ -84,7 +84,7 @@ export function staffTicketRoutes(deps: AppDeps) {
       path: '/api/staff/queues',
       tags: ['staff'],
       summary: '我的队列及各队列工单数',
-      description: '按角色：受理员 intake、all；派单员 intake、dispatch、returns、extensions、warnings、all；承办单位 sign、handling、all（仅本单位）；督办员 returns、extensions、warnings、supervised、callback、all。用 GET /api/staff/tickets?queue=… 取队列内容。',
+      description: '按角色，主要工作在前：受理员 intake、all；派单员 dispatch、intake、returns、extensions、warnings、all；承办单位 sign、handling、all（仅本单位）；督办员 warnings、supervised、callback、returns、extensions、all。用 GET /api/staff/tickets?queue=… 取队列内容。',
       responses: { 200: { content: { 'application/json': { schema: QueueCountsSchema } }, description: '队列及数量' }, ...errorResponses },
     }),
     async (c) => c.json(await queueCounts(await domainContext(c, deps)), 200),
