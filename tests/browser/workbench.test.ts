@@ -299,6 +299,22 @@ describe('工作台', () => {
     await page.getByRole('button', { name: '登录' }).click();
     await page.waitForURL(/\/staff\?queue=all$/);
     expect(await page.locator('h1').innerText()).toMatch(/^全部/);
+
+    // 修改密码: the API's messages at their fields (the password stays as printed).
+    await page.getByRole('link', { name: '修改密码' }).click();
+    await page.waitForURL(/\/staff\/password$/);
+    await page.locator('#currentPassword').fill('not-the-password-1');
+    await page.locator('#newPassword').fill('another-pass-2027');
+    await page.locator('#confirm').fill('another-pass-2027');
+    await page.getByRole('button', { name: '修改密码' }).click();
+    await expect.poll(() => page.locator('#currentPassword-error').innerText()).toContain('当前密码不正确');
+    expect(await page.locator('#currentPassword').getAttribute('aria-describedby')).toContain('currentPassword-error');
+    await page.locator('#currentPassword').fill(password('demo.operator'));
+    await page.locator('#newPassword').fill('short');
+    await page.locator('#confirm').fill('short');
+    await page.getByRole('button', { name: '修改密码' }).click();
+    await expect.poll(() => page.locator('#newPassword-error').innerText()).toContain('密码至少 10 位，且同时包含字母和数字');
+    await inspect(visit, 'workbench-password-1366');
     await visit.context.close();
   });
 });
