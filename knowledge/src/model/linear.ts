@@ -24,7 +24,7 @@ export interface LinearOptions {
   seed: number;
 }
 
-export const LINEAR_DEFAULTS: LinearOptions = { epochs: 6, rate: 1, l2: 1e-5, seed: 12345 };
+export const LINEAR_DEFAULTS: LinearOptions = { epochs: 6, rate: 0.5, l2: 1e-5, seed: 12345 };
 
 export interface LinearModelJson {
   classes: string[];
