@@ -74,6 +74,7 @@ export class LinearModel {
     const biasSquared = new Float32Array(K).fill(1e-6);
     const order = examples.map((_, i) => i);
     const random = seededRandom(o.seed);
+    const buffer = new Float64Array(Math.max(...model.groups.map((g) => g.length)));
     for (let epoch = 0; epoch < o.epochs; epoch++) {
       for (let i = order.length - 1; i > 0; i--) {
         const j = Math.floor(random() * (i + 1));
@@ -82,7 +83,7 @@ export class LinearModel {
       for (const n of order) {
         const { x, y } = examples[n]!;
         const group = model.groups[model.groupOf[y]!]!;
-        const p = model.groupProbabilities(x, group);
+        const p = model.groupProbabilities(x, group, buffer);
         for (let g = 0; g < group.length; g++) {
           const k = group[g]!;
           const gradient = p[g]! - (k === y ? 1 : 0);
@@ -102,10 +103,10 @@ export class LinearModel {
     return model;
   }
 
-  /** Softmax over the classes of one group. */
-  private groupProbabilities(x: SparseVector, group: readonly number[]): Float64Array {
+  /** Softmax over the classes of one group (into `into` when given: training reuses one buffer). */
+  private groupProbabilities(x: SparseVector, group: readonly number[], into?: Float64Array): Float64Array {
     const K = this.classes.length;
-    const scores = new Float64Array(group.length);
+    const scores = into ?? new Float64Array(group.length);
     let max = -Infinity;
     for (let g = 0; g < group.length; g++) {
       const k = group[g]!;
