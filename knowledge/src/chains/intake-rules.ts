@@ -20,6 +20,8 @@ export interface RuleText {
   readings: string[][];
   /** Other readings to match too (e.g. with synonyms made canonical). */
   variants: string[];
+  /** Positions of each syllable, built on first use: a sound match can only start where its first syllable is. */
+  starts?: Map<string, number[]>;
 }
 
 export function ruleText(raw: string, variants: string[] = []): RuleText {
@@ -44,7 +46,21 @@ function soundsLike(word: PreparedWord, text: RuleText): boolean {
   const wanted = word.readings;
   if (!wanted) return false;
   const n = wanted.length;
-  for (let i = 0; i + n <= text.readings.length; i++) {
+  if (!text.starts) {
+    const starts = new Map<string, number[]>();
+    text.readings.forEach((rs, i) => {
+      for (const r of rs) {
+        const at = starts.get(r) ?? [];
+        if (at[at.length - 1] !== i) at.push(i);
+        starts.set(r, at);
+      }
+    });
+    text.starts = starts;
+  }
+  const candidates = new Set<number>();
+  for (const r of wanted[0]!) for (const i of text.starts.get(r) ?? []) candidates.add(i);
+  for (const i of candidates) {
+    if (i + n > text.readings.length) continue;
     let same = 0;
     let k = 0;
     for (; k < n; k++) {
