@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { DomainError } from '../domain/errors.ts';
 import { errorResponse, toErrorResponse } from './errors.ts';
+import { bodyGuard } from './body-guard.ts';
 import { apiHeaders, requestContext, staffSession } from './middleware.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { chatRoutes } from './routes/chat.ts';
@@ -26,6 +27,8 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', apiHeaders);
   app.use('/api/staff/*', staffSession(deps));
   app.use('/api/kb/*', staffSession(deps));
+  // After the session (large bodies only for staff), before anything reads a body.
+  app.use('*', bodyGuard());
 
   app.route('/', healthRoutes(deps));
   app.route('/', catalogRoutes(deps));

@@ -20,6 +20,7 @@ export function requestContext(deps: AppDeps): MiddlewareHandler<AppEnv> {
     c.set('authVia', null);
     c.set('sessionToken', null);
     c.header('X-Request-Id', requestId);
+    if (arrivedOverHttps(c, deps)) c.header('Strict-Transport-Security', HSTS);
     const started = performance.now();
     await next();
     // Path only: query strings and bodies may hold personal data.
@@ -32,6 +33,19 @@ export function requestContext(deps: AppDeps): MiddlewareHandler<AppEnv> {
     });
   };
 }
+
+/** Browsers keep to https for a year once they have seen it over https. */
+export const HSTS = 'max-age=31536000';
+
+/** Whether the citizen's connection was TLS, on the word of a trusted proxy (X-Forwarded-Proto). */
+export function arrivedOverHttps(c: Context<AppEnv>, deps: Pick<AppDeps, 'config'>): boolean {
+  if (!deps.config.trustProxy) return false;
+  const proto = c.req.header('x-forwarded-proto');
+  return proto !== undefined && proto.split(',')[0]!.trim().toLowerCase() === 'https';
+}
+
+/** Cookies are Secure when COOKIE_SECURE=1 or the request arrived over https through a trusted proxy. */
+export const secureCookies = (c: Context<AppEnv>, deps: Pick<AppDeps, 'config'>): boolean => deps.config.cookieSecure || arrivedOverHttps(c, deps);
 
 /**
  * Whether the request comes from this process's own channels (the portal's
@@ -95,7 +109,9 @@ export function staffSession(deps: AppDeps): MiddlewareHandler<AppEnv> {
     if (c.get('authVia') === 'cookie' && !['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) {
       const origin = c.req.header('origin');
       const host = c.req.header('host');
-      if (origin && host && originHost(origin) !== host) {
+      // A browser that sends no Origin still says where the request came from.
+      const site = c.req.header('sec-fetch-site');
+      if ((site && site !== 'same-origin' && site !== 'none') || (origin && host && originHost(origin) !== host)) {
         return errorResponse(c, new DomainError('FORBIDDEN', '跨站请求被拒绝'));
       }
     }

@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { App } from './app.ts';
+import { arrivedOverHttps, HSTS } from './middleware.ts';
 import type { AppDeps } from './types.ts';
 
 export const SITE_DIST = fileURLToPath(new URL('../../../site/dist/', import.meta.url));
@@ -60,7 +61,10 @@ export async function mountSite(app: App, deps: AppDeps, dist = SITE_DIST): Prom
       headers: { 'x-hotline-internal': deps.internalToken, 'x-hotline-client-ip': c.get('clientIp') ?? '' },
     });
     for (const [name, value] of Object.entries(PAGE_SECURITY_HEADERS)) env.outgoing.setHeader(name, value);
-    await handler(env.incoming, env.outgoing, undefined, { api, clientIp: c.get('clientIp'), secret: deps.secret, cookieSecure: deps.config.cookieSecure });
+    // Astro writes to the socket itself: what requestContext set on c does not reach it.
+    const https = arrivedOverHttps(c, deps);
+    if (https) env.outgoing.setHeader('Strict-Transport-Security', HSTS);
+    await handler(env.incoming, env.outgoing, undefined, { api, clientIp: c.get('clientIp'), secret: deps.secret, cookieSecure: deps.config.cookieSecure || https });
     return RESPONSE_ALREADY_SENT;
   });
   return true;

@@ -169,9 +169,16 @@ export class TelegramAdapter {
     const secret = this.#config.webhookSecret;
     const given = request.headers.get('x-telegram-bot-api-secret-token') ?? '';
     if (!secret || !sameSecret(given, secret)) return Response.json({ error: { code: 'UNAUTHORIZED', message: 'secret token mismatch' } }, { status: 401 });
+    if (!/^application\/json\s*(;|$)/i.test(request.headers.get('content-type') ?? '')) {
+      return Response.json({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Content-Type must be application/json' } }, { status: 415 });
+    }
+    const tooLarge = () => Response.json({ error: { code: 'PAYLOAD_TOO_LARGE', message: `update over ${MAX_UPDATE_BYTES} bytes` } }, { status: 413 });
+    if (Number(request.headers.get('content-length') ?? 0) > MAX_UPDATE_BYTES) return tooLarge();
     let body: unknown;
     try {
-      body = await request.json();
+      const text = await readText(request, MAX_UPDATE_BYTES);
+      if (text === null) return tooLarge();
+      body = JSON.parse(text);
     } catch {
       return Response.json({ error: { code: 'VALIDATION', message: 'invalid JSON' } }, { status: 400 });
     }
@@ -239,4 +246,26 @@ function keyboardOf(message: OutboundMessage): InlineKeyboard | null {
     keyboard.text(b.label, b.reply);
   });
   return keyboard;
+}
+
+/** A Telegram update is a few KB (a message is at most 4,096 characters); the API's edge allows the same. */
+export const MAX_UPDATE_BYTES = 256 * 1024;
+
+/** The body as text, counted while it arrives: null past `limit` bytes. */
+async function readText(request: Request, limit: number): Promise<string | null> {
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    size += value.byteLength;
+    if (size > limit) {
+      reader.releaseLock(); // the rest is left unread; the server drains or closes it
+      return null;
+    }
+    text += decoder.decode(value, { stream: true });
+  }
 }

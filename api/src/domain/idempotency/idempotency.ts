@@ -56,13 +56,22 @@ async function abandoned(db: Db, row: { instanceId: string | null }): Promise<bo
 
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
-/** Canonical JSON (sorted keys), so the same body hashes the same however its keys were ordered. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+/** Nesting canonical() follows; the HTTP edge already refuses JSON deeper than 32 levels. */
+const MAX_CANONICAL_DEPTH = 64;
+
+/**
+ * Canonical JSON (sorted keys), so the same body hashes the same however its
+ * keys were ordered. Recursive, so bounded: 5,000 nested arrays overflowed the stack.
+ */
+function canonical(value: unknown, depth = 0): string {
+  if (value !== null && typeof value === 'object' && depth >= MAX_CANONICAL_DEPTH) {
+    throw new DomainError('VALIDATION', `请求内容嵌套过深（最多 ${MAX_CANONICAL_DEPTH} 层）`);
+  }
+  if (Array.isArray(value)) return `[${value.map((v) => canonical(v, depth + 1)).join(',')}]`;
   if (value && typeof value === 'object') {
     return `{${Object.keys(value)
       .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k], depth + 1)}`)
       .join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';

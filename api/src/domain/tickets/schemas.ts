@@ -84,9 +84,9 @@ const withChecks = <T extends z.ZodType<Partial<TicketFieldsShape>>>(schema: T) 
     checkTicket(value, (path, message) => ctx.addIssue({ code: 'custom', path: path.split('.'), message })),
   );
 
-/** What a citizen's channel sends to create a ticket (POST /api/tickets). */
+/** What a citizen's channel sends to create a ticket (POST /api/tickets); unknown fields are refused, not ignored. */
 export const CreateTicketInput = withChecks(
-  z.object({
+  z.strictObject({
     ...ticketFields,
     channel: z.enum(CHANNELS.filter((c) => c !== 'phone') as ['web', 'mailbox', 'wechat', 'telegram'], {
       error: '渠道无效：应为 web、mailbox、wechat 或 telegram',

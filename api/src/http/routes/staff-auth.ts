@@ -4,7 +4,7 @@ import { LIMITS } from '../../domain/rate-limits/rate-limiter.ts';
 import { ROLE_LABELS } from '../../domain/labels.ts';
 import { login, logout } from '../../domain/staff/sessions.ts';
 import { ErrorBody } from '../errors.ts';
-import { requireLogin, SESSION_COOKIE } from '../middleware.ts';
+import { requireLogin, SESSION_COOKIE, secureCookies } from '../middleware.ts';
 import { clientKey, createRouter } from '../router.ts';
 import type { AppDeps } from '../types.ts';
 
@@ -55,7 +55,7 @@ export function staffAuthRoutes(deps: AppDeps) {
       setCookie(c, SESSION_COOKIE, result.token, {
         httpOnly: true,
         sameSite: 'Strict',
-        secure: deps.config.cookieSecure,
+        secure: secureCookies(c, deps),
         path: '/',
         expires: result.expiresAt,
       });
