@@ -21,7 +21,11 @@ export default defineConfig({
           ]
         : []),
       // The portal in the Chromium from npm (or CHROMIUM_PATH's), on the system as `npm start` runs it (embedded PGlite).
-      { extends: true, test: { name: 'browser', include: ['browser/**/*.test.ts'], testTimeout: 120_000, env: { TEST_ENGINE: 'pglite' } } },
+      // A page on a loaded two-core machine may take seconds to react: polls wait up to 10 s (vitest's default is 1 s).
+      {
+        extends: true,
+        test: { name: 'browser', include: ['browser/**/*.test.ts'], testTimeout: 120_000, expect: { poll: { timeout: 10_000, interval: 100 } }, env: { TEST_ENGINE: 'pglite' } },
+      },
     ],
   },
 });
