@@ -156,6 +156,48 @@ describe('我要反映, without JavaScript', () => {
     await expect.poll(() => page.getByRole('status').first().textContent()).toContain('已申请重新办理');
     await inspect(visit, 'progress-reopened-nojs');
     expect(['in_progress', 'accepted']).toContain(await ratedAndClosed(ticketNo));
+
+    // The second round: its own reply, no rating yet, the first round's reply and rating kept apart.
+    const again = await portal.staff('demo.unit', `/api/staff/tickets/${ticketNo}/reply`, { reply: '已更换整段老化线路，路灯恢复照明，请您查看。' });
+    expect(again.status).toBe(200);
+    await page.goto(`${portal.url}/progress`);
+    await page.getByRole('textbox', { name: '工单编号' }).fill(ticketNo);
+    await page.getByRole('textbox', { name: '查询码' }).fill(queryCode);
+    await page.getByRole('button', { name: '查询', exact: true }).click();
+    await expect.poll(() => page.locator('main').textContent()).toContain('第 2 次答复');
+    const headings = await page.locator('main h2').allTextContents();
+    expect(headings.filter((h) => /^(对)?第 \d 次答复/.test(h.trim())).map((h) => h.trim())).toEqual(['第 1 次答复', '对第 1 次答复的评价', '第 2 次答复']);
+    // The new reply waits for its own rating.
+    expect(headings.map((h) => h.trim())).toContain('评价办理结果');
+    expect(await page.locator('main').textContent()).toContain('一个星期过去了，路灯还是不亮。');
+    await inspect(visit, 'progress-second-round-nojs');
+    await visit.context.close();
+  });
+});
+
+describe('a short description', () => {
+  it('files 路灯坏了 (four characters), asking only where it is', async () => {
+    const visit = await openPhone(browser, { javaScript: false });
+    const { page } = visit;
+    await page.goto(`${portal.url}/file`);
+    await page.getByLabel('请描述您的问题').fill('路灯坏了');
+    await page.getByLabel('投诉', { exact: true }).check();
+    await page.getByLabel('您的姓名').fill('王女士');
+    await page.getByLabel('联系电话').fill('13912345670');
+    await page.getByRole('button', { name: '下一步：核对内容' }).click();
+    // Not "too short": the form asks where.
+    const summary = () => page.locator('.error-summary').textContent();
+    await expect.poll(summary).toContain('所在区');
+    expect(await summary()).not.toMatch(/至少/);
+    await inspect(visit, 'file-short-needs-place-nojs');
+    await page.getByLabel('所在区').selectOption({ index: 1 });
+    await page.getByLabel('详细地址').fill('和平路25号门口');
+    await page.getByRole('button', { name: '下一步：核对内容' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('核对诉求内容');
+    const label = (await page.locator('label[for="pow-answer"]').textContent())!;
+    await page.locator('#pow-answer').fill(solveSum(/验证题：(.+？)/.exec(label)![1]!));
+    await page.getByRole('button', { name: '确认提交' }).click();
+    await receipt(page);
     await visit.context.close();
   });
 });
