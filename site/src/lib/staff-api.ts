@@ -4,12 +4,15 @@
  * token. The API decides everything (who may see and do what); these are
  * typed wrappers only.
  */
+import type { listPendingPublications, PublicationProposal } from '../../../api/src/domain/publication/publication.ts';
 import type { getTicketDetail, summarize } from '../../../api/src/domain/tickets/staff-view.ts';
 import type { ApiClient, ApiResult, Catalog } from './api-client.ts';
 
 export type StaffTicket = Awaited<ReturnType<typeof getTicketDetail>>;
 export type StaffTicketSummary = ReturnType<typeof summarize>;
 export type TimeLeft = StaffTicketSummary['timeLeft'];
+export type PendingPublications = Awaited<ReturnType<typeof listPendingPublications>>;
+export type { PublicationProposal };
 
 export interface StaffMe {
   id: string;
@@ -79,6 +82,16 @@ export class StaffApi {
 
   revealContact(ticketNo: string) {
     return this.#call<StaffTicket>('POST', `/api/staff/tickets/${encodeURIComponent(ticketNo)}/reveal-contact`, {});
+  }
+
+  /** 待公开; `search`: category, district and page as the queue page's URL holds them. */
+  pendingPublications(search: URLSearchParams) {
+    const text = search.toString();
+    return this.#call<PendingPublications>('GET', `/api/staff/publications/pending${text ? `?${text}` : ''}`);
+  }
+
+  publication(ticketNo: string) {
+    return this.#call<PublicationProposal>('GET', `/api/staff/tickets/${encodeURIComponent(ticketNo)}/publication`);
   }
 
   units() {

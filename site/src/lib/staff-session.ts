@@ -15,7 +15,12 @@ export interface StaffSession {
   /** Name of the staff member's unit; null for the hotline office's own roles. */
   unitName: string | null;
   queues: QueueCount[];
+  /** How many cases wait in 待公开; null for roles that do not publish. */
+  pendingPublications: number | null;
 }
+
+/** The roles the API lets publish (典型案例); the API decides, this only shows the queue in the navigation. */
+const PUBLISHERS = ['supervisor', 'admin'];
 
 export function applyStaffHeaders(headers: Headers): void {
   for (const [name, value] of Object.entries(STAFF_HEADERS)) headers.set(name, value);
@@ -58,11 +63,17 @@ export async function openStaff(astro: Pick<AstroGlobal, 'response' | 'url' | 'c
     }
     throw new Error(me.error.message);
   }
-  const [queues, units] = await Promise.all([api.queues(), me.data.unitId ? api.units() : null]);
+  const publisher = PUBLISHERS.includes(me.data.role);
+  const [queues, units, pending] = await Promise.all([
+    api.queues(),
+    me.data.unitId ? api.units() : null,
+    publisher ? api.pendingPublications(new URLSearchParams({ pageSize: '1' })) : null,
+  ]);
   return {
     me: me.data,
     api,
     unitName: me.data.unitId ? (units?.ok ? (units.data.find((u) => u.id === me.data.unitId)?.name ?? me.data.unitId) : me.data.unitId) : null,
     queues: queues.ok ? queues.data.queues : [],
+    pendingPublications: pending?.ok ? pending.data.total : null,
   };
 }
