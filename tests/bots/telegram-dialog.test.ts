@@ -124,7 +124,7 @@ describe('filing in conversation', () => {
   it('no confident answer → offer → asks for what is missing → summary → confirm files one ticket for this chat', async () => {
     const bot = recordingBots(h);
     const chatId = newChat();
-    const offer = await bot.say(updates.text(chatId, '家里宽带断了两天了也没人管，太耽误事了'));
+    const offer = await bot.say(updates.text(chatId, '家里停水两天了也没人管，太耽误事了'));
     expect(offer[0]!.text).toContain(zhCN.answer.offerFiling);
     expect(labels(offer)).toEqual(['我要反映', '不用了']);
     const next = await bot.say(updates.tap(chatId, '我要反映'));
