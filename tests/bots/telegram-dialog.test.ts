@@ -97,7 +97,7 @@ describe('answers', () => {
   it('offers filing with the answer when the message is a complaint the answer only explains', async () => {
     const bot = recordingBots(h);
     const chatId = newChat();
-    const reply = await bot.say(updates.text(chatId, '我想投诉小区物业乱收费'));
+    const reply = await bot.say(updates.text(chatId, '我想投诉邻居装修太吵'));
     expect(reply[0]!.text).toMatch(/（来源：.+）$/);
     expect(reply[1]).toMatchObject({ text: zhCN.answer.solvedOrFile });
     expect(labels(reply)).toEqual(['解决了', '没解决', '我要反映']);
@@ -124,7 +124,7 @@ describe('filing in conversation', () => {
   it('no confident answer → offer → asks for what is missing → summary → confirm files one ticket for this chat', async () => {
     const bot = recordingBots(h);
     const chatId = newChat();
-    const offer = await bot.say(updates.text(chatId, '家里停水两天了也没人管，太耽误事了'));
+    const offer = await bot.say(updates.text(chatId, '家里宽带断了两天了也没人管，太耽误事了'));
     expect(offer[0]!.text).toContain(zhCN.answer.offerFiling);
     expect(labels(offer)).toEqual(['我要反映', '不用了']);
     const next = await bot.say(updates.tap(chatId, '我要反映'));

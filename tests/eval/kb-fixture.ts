@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openPglite } from '@hotline/db';
@@ -37,4 +37,32 @@ export async function openKnowledgeFixture() {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A labelled question: the entry it asks for (null: none answers it) and how it is phrased. */
+export interface KbQuery {
+  q: string;
+  expected: string | null;
+  style: string;
+}
+
+/**
+ * The labelled question sets. TRAIN fits the confidence model (the first set
+ * and kb-train), DEV chooses its thresholds, TEST is only reported.
+ */
+export const KB_SETS = {
+  old: 'knowledge/eval/kb-queries.jsonl',
+  train: 'knowledge/eval/splits/kb-train.jsonl',
+  dev: 'knowledge/eval/splits/kb-dev.jsonl',
+  test: 'knowledge/eval/splits/kb-test.jsonl',
+} as const;
+
+/** A set's questions, or null when its file is not there (TEST may not be). */
+export function readKbQueries(set: keyof typeof KB_SETS): KbQuery[] | null {
+  const path = new URL(`../../${KB_SETS[set]}`, import.meta.url);
+  if (!existsSync(path)) return null;
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as KbQuery);
 }

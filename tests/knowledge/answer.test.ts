@@ -124,12 +124,12 @@ describe('POST /api/answer', () => {
   });
 
   it('lets editors turn a queued question into an alternate of an entry', async () => {
-    await ask('自来水管子里流出来的水发黄能喝吗还有股味');
+    await ask('管子里的水黄黄的');
     const queue = await api.get('/api/kb/admin/unanswered', { token: editor.token });
-    const item = queue.json.items.find((i: { sampleText: string }) => i.sampleText.startsWith('自来水管子'));
+    const item = queue.json.items.find((i: { sampleText: string }) => i.sampleText.startsWith('管子里的水'));
     const attach = await api.post(`/api/kb/admin/unanswered/${item.id}/attach`, { entryId: 'F003' }, { token: editor.token });
     expect(attach.status).toBe(200);
-    expect(attach.json.alternates).toContain('自来水管子里流出来的水发黄能喝吗还有股味');
+    expect(attach.json.alternates).toContain('管子里的水黄黄的');
     expect(attach.json.status).toBe('draft');
     const again = await api.post(`/api/kb/admin/unanswered/${item.id}/dismiss`, {}, { token: editor.token });
     expect(again.status).toBe(409);

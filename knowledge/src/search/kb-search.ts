@@ -1,10 +1,13 @@
 import { normalizeText } from '../text/normalize.ts';
+import { CONFIDENCE_THRESHOLD, type ConfidenceFeatures, featureVector, probabilityRight } from './confidence.ts';
 import { type EntryFeatures, type KnowledgeCorpus, type TermSets, termSetsOf } from './corpus.ts';
 import { dayNumber } from './documents.ts';
 import type { KbIndex, SearchRequestError } from './kb-index.ts';
 
 export interface SearchOptions {
   limit: number;
+  /** Also return the confidence model's features (for fitting it: npm run fit:kb-confidence). */
+  explain?: boolean;
   /** First- or second-level category code. */
   category?: string | undefined;
   /** YYYY-MM-DD (Beijing) for effective and expiry dates. */
@@ -24,20 +27,20 @@ export interface ScoredHit {
 
 export interface SearchResult {
   hits: ScoredHit[];
-  /** Whether the best hit is a confident answer to the question. */
+  /** Whether the best hit is a confident answer to the question: `confidence` reaches the office's line. */
   confident: boolean;
+  /** Calibrated probability (0..1) that the best hit is the entry the question asks for. */
+  confidence: number;
+  /** The features `confidence` was computed from, when asked for (`explain`). */
+  features?: ConfidenceFeatures;
   /** The question as compared: normalised, synonyms canonical, fillers removed. */
   canonical: string;
 }
 
-/** Where the confidence line lies; tuned on the evaluation set (npm run eval:kb). */
-export const CONFIDENCE = {
-  /** The best hit's score must reach this … */
-  minScore: 0.4,
-  /** … and lead the next entry by this much, unless it scores at least `sure`. */
-  minLead: 0.05,
-  sure: 0.5,
-} as const;
+export { CONFIDENCE } from './confidence.ts';
+
+/** When a question is answered whatever the model says: see `ownWords` in searchKnowledge. */
+export const OWN_WORDS = { minScore: 0.85, minCovered: 0.95 } as const;
 
 /**
  * Which hits are shown as suggestions while a citizen types: a score of at
@@ -111,12 +114,80 @@ function coverage(q: Weighted, asked: Set<string>, answer: Set<string> | null): 
  * pinyin, slightly discounted, catches homophone typos (身份正, 公基金).
  */
 export function scoreEntry(q: QueryWeights, f: EntryFeatures): number {
+  return Math.max(textScore(q, f), WEIGHTS.pinyin * coverage(q.pinyin, f.asked.pinyin, null));
+}
+
+function textScore(q: QueryWeights, f: EntryFeatures): number {
   const a = f.asked;
   const text =
     WEIGHTS.chars * coverage(q.chars, a.chars, f.answerChars) +
     WEIGHTS.words * coverage(q.words, a.words, f.answerWords) +
     WEIGHTS.unigrams * coverage(q.unigrams, a.unigrams, null);
-  return Math.max(text, WEIGHTS.pinyin * coverage(q.pinyin, a.pinyin, null));
+  return text;
+}
+
+/**
+ * What the calibrated confidence looks at (knowledge/src/search/confidence.ts):
+ * the scores, how much of the question the first entry's ways of asking
+ * cover (versus only its answer), the share of the question the knowledge
+ * base has never seen, the question's length, and near ties.
+ */
+const phrasingsOf = new WeakMap<EntryFeatures, Set<string>[]>();
+
+/**
+ * The largest share (by weight) of one of the entry's ways of asking — its
+ * question or one alternate — whose character bigrams the question contains:
+ * a citizen who says one of them nearly word for word, whatever else the
+ * sentence holds, asks for this entry. Each phrasing's bigrams are computed
+ * once per entry per snapshot.
+ */
+function phrasingCover(corpus: KnowledgeCorpus, query: Set<string>, f: EntryFeatures | undefined): number {
+  if (!f) return 0;
+  let phrasings = phrasingsOf.get(f);
+  if (!phrasings) {
+    phrasings = [f.entry.question, ...f.entry.alternates].map((p) => termSetsOf(corpus.vocabulary, [p]).chars).filter((c) => c.size > 0);
+    phrasingsOf.set(f, phrasings);
+  }
+  let best = 0;
+  for (const phrasing of phrasings) {
+    let have = 0;
+    let all = 0;
+    for (const t of phrasing) {
+      const w = corpus.idf('chars', t);
+      all += w;
+      if (query.has(t)) have += w;
+    }
+    if (all > 0 && have / all > best) best = have / all;
+  }
+  return best;
+}
+
+function confidenceFeatures(corpus: KnowledgeCorpus, question: string, q: QueryWeights, ranked: readonly { features: EntryFeatures; score: number }[]): ConfidenceFeatures {
+  const top = ranked[0]?.score ?? 0;
+  const second = ranked[1]?.score ?? 0;
+  const f = ranked[0]?.features;
+  const askedChars = f ? coverage(q.chars, f.asked.chars, null) : 0;
+  let unknown = 0;
+  for (let i = 0; i < q.chars.terms.length; i++) if (!corpus.knows(q.chars.terms[i]!)) unknown += q.chars.weights[i]!;
+  let ties = 0;
+  for (let i = 1; i < ranked.length && ranked[i]!.score >= top - 0.05; i++) ties++;
+  const query = new Set(q.chars.terms);
+  const phrasing = phrasingCover(corpus, query, f);
+  const letters = [...question].filter((ch) => /[\p{L}\p{N}]/u.test(ch)).length;
+  return {
+    top,
+    lead: top - second,
+    ratio: top > 0 ? second / top : 0,
+    askedChars,
+    answerOnly: f ? coverage(q.chars, f.asked.chars, f.answerChars) - askedChars : 0,
+    words: f ? coverage(q.words, f.asked.words, null) : 0,
+    unknown: q.chars.total > 0 ? unknown / q.chars.total : 1,
+    length: Math.log(1 + letters),
+    ties: Math.min(ties, 5),
+    phrasing,
+    phrasingLead: phrasing - phrasingCover(corpus, query, ranked[1]?.features),
+    pinyinOnly: f && WEIGHTS.pinyin * coverage(q.pinyin, f.asked.pinyin, null) > textScore(q, f) ? 1 : 0,
+  };
 }
 
 /** The question's most telling terms that the knowledge base knows, rarest first. */
@@ -179,14 +250,14 @@ export function retrievalQueries(indexUid: string, corpus: KnowledgeCorpus, ques
 
 export async function searchKnowledge(index: KbIndex, corpus: KnowledgeCorpus, question: string, options: SearchOptions): Promise<SearchResult> {
   const { canonical, q, queries } = retrievalQueries(index.uid, corpus, question, options);
-  if (!q || queries.length === 0) return { hits: [], confident: false, canonical };
+  if (!q || queries.length === 0) return { hits: [], confident: false, confidence: 0, canonical };
   const weights = weigh(corpus, q);
   let results: { hits: { id: string }[] }[];
   try {
     ({ results } = await index.multiSearch(queries));
   } catch (error) {
     // An index without a single document knows no searchable fields yet: nothing to find.
-    if ((error as SearchRequestError).code === 'invalid_search_attributes_to_search_on') return { hits: [], confident: false, canonical };
+    if ((error as SearchRequestError).code === 'invalid_search_attributes_to_search_on') return { hits: [], confident: false, confidence: 0, canonical };
     throw error;
   }
 
@@ -203,12 +274,17 @@ export async function searchKnowledge(index: KbIndex, corpus: KnowledgeCorpus, q
     }
   }
   ranked.sort((a, b) => b.score - a.score || a.features.id.localeCompare(b.features.id));
-  const [first, second] = ranked;
   // A reply of a digit or a symbol (a menu choice typed into the wrong place) says
   // nothing to answer with confidence, however well some entry scores on it.
   const substantive = [...question].filter((ch) => /\p{L}/u.test(ch)).length >= 2;
-  const confident =
-    substantive && !!first && first.score >= CONFIDENCE.minScore && (!second || first.score >= CONFIDENCE.sure || first.score - second.score >= CONFIDENCE.minLead);
+  const features = confidenceFeatures(corpus, question, weights, ranked);
+  const confidence = ranked.length > 0 && substantive ? Math.round(probabilityRight(featureVector(features)) * 1000) / 1000 : 0;
+  // A question made only of one entry's own terms (公积金怎么提取), which the entry
+  // matches nearly in full, is answered from it even when a sibling entry
+  // matches almost as well: the citizen gets the closest answer and the others
+  // as suggestions, not a list alone.
+  const ownWords = substantive && features.top >= OWN_WORDS.minScore && features.words >= OWN_WORDS.minCovered;
+  const confident = confidence > 0 && (confidence >= CONFIDENCE_THRESHOLD || ownWords);
   const hits: ScoredHit[] = ranked.slice(0, options.limit).map(({ features: { entry }, score }) => ({
     id: entry.id,
     question: entry.question,
@@ -218,5 +294,5 @@ export async function searchKnowledge(index: KbIndex, corpus: KnowledgeCorpus, q
     unit: entry.unitId,
     score,
   }));
-  return { hits, confident, canonical };
+  return { hits, confident, confidence, canonical, ...(options.explain ? { features } : {}) };
 }

@@ -1,0 +1,133 @@
+/**
+ * Calibrated confidence for direct answers: the probability that a search's
+ * first hit is the entry the citizen means, from what the search knows at
+ * answer time, by a small logistic model.
+ *
+ * The model is fitted on TRAIN (knowledge/eval/kb-queries.jsonl and
+ * knowledge/eval/splits/kb-train.jsonl) and the thresholds are chosen on DEV
+ * (kb-dev.jsonl) by `npm run fit:kb-confidence`, which rewrites
+ * confidence-model.ts. The office sets one thing, how sure it wants to be
+ * (`CONFIDENCE.targetPrecision`: the share of direct answers that should be
+ * right); the threshold on the probability follows from DEV.
+ */
+import { CONFIDENCE_MODEL } from './confidence-model.ts';
+
+/** How sure the office wants to be of a direct answer: the share of them that should be right. */
+export const CONFIDENCE = { targetPrecision: 0.97 } as const;
+
+/** What the search knows about its result; names in the order of the model's coefficients. */
+export const CONFIDENCE_FEATURES = [
+  'top',
+  'lead',
+  'ratio',
+  'askedChars',
+  'answerOnly',
+  'words',
+  'unknown',
+  'length',
+  'ties',
+  'phrasing',
+  'phrasingLead',
+  'pinyinOnly',
+] as const;
+
+export type ConfidenceFeatures = Record<(typeof CONFIDENCE_FEATURES)[number], number>;
+
+export interface ConfidenceModel {
+  /** Feature means and standard deviations on TRAIN: the model sees standardised values. */
+  mean: number[];
+  scale: number[];
+  weights: number[];
+  bias: number;
+  /** Target precision → threshold on the probability, chosen on DEV. */
+  thresholds: { precision: number; threshold: number }[];
+}
+
+export function featureVector(f: ConfidenceFeatures): number[] {
+  return CONFIDENCE_FEATURES.map((name) => f[name]);
+}
+
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+/** P(first hit right) under a model. */
+export function probabilityRight(x: readonly number[], model: ConfidenceModel = CONFIDENCE_MODEL): number {
+  let z = model.bias;
+  for (let i = 0; i < model.weights.length; i++) z += model.weights[i]! * ((x[i]! - model.mean[i]!) / model.scale[i]!);
+  return sigmoid(z);
+}
+
+/**
+ * The threshold for a target precision: that of the nearest target at least
+ * as strict in the DEV table (an office asking for 0.96 gets 0.97's line).
+ */
+export function thresholdFor(targetPrecision: number, model: ConfidenceModel = CONFIDENCE_MODEL): number {
+  const rows = [...model.thresholds].sort((a, b) => a.precision - b.precision);
+  const row = rows.find((r) => r.precision >= targetPrecision - 1e-9) ?? rows[rows.length - 1];
+  return row ? row.threshold : 1;
+}
+
+/** Cached: the setting is a constant. */
+export const CONFIDENCE_THRESHOLD = thresholdFor(CONFIDENCE.targetPrecision);
+
+/** Fits a logistic model by gradient descent with a little L2 (weights only), on standardised features. */
+export function fitLogistic(
+  rows: readonly number[][],
+  labels: readonly number[],
+  options: { l2?: number; iterations?: number; rate?: number; sampleWeights?: readonly number[] } = {},
+): Omit<ConfidenceModel, 'thresholds'> {
+  const { l2 = 0.01, iterations = 4000, rate = 0.5 } = options;
+  const sw = options.sampleWeights ?? rows.map(() => 1);
+  const total = sw.reduce((a, b) => a + b, 0);
+  const n = rows.length;
+  const d = rows[0]?.length ?? 0;
+  const mean = Array.from({ length: d }, (_, j) => rows.reduce((s, r) => s + r[j]!, 0) / n);
+  const scale = Array.from({ length: d }, (_, j) => Math.sqrt(rows.reduce((s, r) => s + (r[j]! - mean[j]!) ** 2, 0) / n) || 1);
+  const xs = rows.map((r) => r.map((v, j) => (v - mean[j]!) / scale[j]!));
+  const w = new Array<number>(d).fill(0);
+  let b = 0;
+  for (let it = 0; it < iterations; it++) {
+    const gw = new Array<number>(d).fill(0);
+    let gb = 0;
+    for (let i = 0; i < n; i++) {
+      const x = xs[i]!;
+      let z = b;
+      for (let j = 0; j < d; j++) z += w[j]! * x[j]!;
+      const err = (sigmoid(z) - labels[i]!) * sw[i]!;
+      gb += err;
+      for (let j = 0; j < d; j++) gw[j]! += err * x[j]!;
+    }
+    b -= (rate * gb) / total;
+    for (let j = 0; j < d; j++) w[j]! -= rate * (gw[j]! / total + l2 * w[j]!);
+  }
+  const round = (v: number) => Math.round(v * 1e5) / 1e5;
+  return { mean: mean.map(round), scale: scale.map(round), weights: w.map(round), bias: round(b) };
+}
+
+/**
+ * The lowest threshold that leaves at least `share` of the unanswerable
+ * questions without a confident answer (their probabilities, from DEV).
+ */
+export function refusalThreshold(unanswerable: readonly number[], share: number): number {
+  const sorted = [...unanswerable].sort((a, b) => b - a);
+  const allowed = Math.floor((1 - share) * sorted.length + 1e-9);
+  const blocking = sorted[allowed];
+  return blocking === undefined ? 0 : Math.round((blocking + 0.001) * 1000) / 1000;
+}
+
+/**
+ * The lowest threshold at which the share of right answers among the
+ * confident ones still reaches the target. Probabilities and labels from DEV.
+ */
+export function chooseThreshold(probabilities: readonly number[], right: readonly boolean[], targetPrecision: number): number {
+  const order = probabilities.map((p, i) => ({ p, ok: right[i]! })).sort((a, b) => b.p - a.p);
+  let threshold = 1;
+  let good = 0;
+  for (let i = 0; i < order.length; i++) {
+    if (order[i]!.ok) good++;
+    const next = order[i + 1];
+    // Only cut between distinct probabilities.
+    if (next && next.p === order[i]!.p) continue;
+    if (good / (i + 1) >= targetPrecision) threshold = order[i]!.p;
+  }
+  return threshold;
+}

@@ -1,0 +1,120 @@
+// npm run fit:kb-confidence: refits the calibrated confidence of direct
+// answers (knowledge/src/search/confidence.ts) and rewrites
+// knowledge/src/search/confidence-model.ts. The logistic model learns from
+// TRAIN (the first set and kb-train) whether the first hit is right; the
+// thresholds for each target precision are chosen on DEV (kb-dev). TEST is
+// never read here.
+import { writeFileSync } from 'node:fs';
+import { searchKnowledge } from '@hotline/knowledge';
+import { localDayOf } from '../../api/src/domain/calendar/local-time.ts';
+import {
+  CONFIDENCE,
+  CONFIDENCE_FEATURES,
+  type ConfidenceModel,
+  chooseThreshold,
+  featureVector,
+  fitLogistic,
+  probabilityRight,
+  refusalThreshold,
+} from '../../knowledge/src/search/confidence.ts';
+import { type KbQuery, openKnowledgeFixture, readKbQueries } from './kb-fixture.ts';
+
+/** The settings an office may choose from; the README's curve shows what each gives. */
+const PRECISIONS = [0.9, 0.93, 0.95, 0.97, 0.98, 0.99];
+/**
+ * Whatever the setting, at least this share of the questions no entry
+ * answers gets no confident answer (issue 12: unanswerable recognised ≥ 95%).
+ */
+const REFUSED = 0.95;
+/**
+ * Questions no entry answers are few in TRAIN (one in six) and unlike a
+ * first hit ranked wrong; they count this many times in the fit, so that the
+ * model learns what sets them apart, not only the ranking's mistakes.
+ */
+const UNANSWERABLE_WEIGHT = 3;
+
+interface Row {
+  x: number[];
+  right: boolean;
+  unanswerable: boolean;
+}
+
+const fixture = await openKnowledgeFixture();
+try {
+  const { corpus } = await fixture.knowledge.snapshot();
+  const index = fixture.knowledge.index!;
+  const today = localDayOf(new Date());
+  const rowsOf = async (queries: KbQuery[]): Promise<Row[]> => {
+    const rows: Row[] = [];
+    for (const query of queries) {
+      const result = await searchKnowledge(index, corpus, query.q, { limit: 3, today, explain: true });
+      // Searches with no hit, or a question of no letters, are never confident: nothing to learn.
+      const substantive = [...query.q].filter((ch) => /\p{L}/u.test(ch)).length >= 2;
+      if (!result.features || result.hits.length === 0 || !substantive) continue;
+      rows.push({ x: featureVector(result.features), right: query.expected !== null && result.hits[0]!.id === query.expected, unanswerable: query.expected === null });
+    }
+    return rows;
+  };
+  const train = [...(await rowsOf(readKbQueries('old')!)), ...(await rowsOf(readKbQueries('train')!))];
+  const devQueries = readKbQueries('dev')!;
+  const dev = await rowsOf(devQueries);
+
+  const fitted = fitLogistic(
+    train.map((r) => r.x),
+    train.map((r) => (r.right ? 1 : 0)),
+    { sampleWeights: train.map((r) => (r.unanswerable ? UNANSWERABLE_WEIGHT : 1)) },
+  );
+  const round3 = (p: number) => Math.round(p * 1000) / 1000;
+  const devP = dev.map((r) => round3(probabilityRight(r.x, { ...fitted, thresholds: [] })));
+  const floor = refusalThreshold(devP.filter((_, i) => dev[i]!.unanswerable), REFUSED);
+  const thresholds = PRECISIONS.map((precision) => ({ precision, threshold: Math.max(floor, chooseThreshold(devP, dev.map((r) => r.right), precision)) }));
+  const model: ConfidenceModel = { ...fitted, thresholds };
+
+  const list = (xs: number[]) => `[${xs.join(', ')}]`;
+  writeFileSync(
+    new URL('../../knowledge/src/search/confidence-model.ts', import.meta.url),
+    `// Written by \`npm run fit:kb-confidence\` (tests/eval/kb-confidence-fit.ts): do not edit by hand.
+// Features: ${CONFIDENCE_FEATURES.join(', ')}. Fitted on ${train.length} TRAIN searches, thresholds chosen on ${dev.length} DEV searches.
+import type { ConfidenceModel } from './confidence.ts';
+
+export const CONFIDENCE_MODEL: ConfidenceModel = {
+  mean: ${list(model.mean)},
+  scale: ${list(model.scale)},
+  weights: ${list(model.weights)},
+  bias: ${model.bias},
+  thresholds: [
+${thresholds.map((t) => `    { precision: ${t.precision}, threshold: ${t.threshold} },`).join('\n')}
+  ],
+};
+`,
+  );
+
+  // How well calibrated on DEV: mean predicted vs observed, by bins of predicted probability.
+  console.log(`fitted on ${train.length} TRAIN searches (${train.filter((r) => r.right).length} right first), DEV ${dev.length} searches (${devQueries.length} questions)`);
+  console.log('weights (standardised):');
+  CONFIDENCE_FEATURES.forEach((name, i) => console.log(`  ${name.padEnd(12)}${model.weights[i]!.toFixed(3).padStart(8)}`));
+  console.log(`  bias        ${model.bias.toFixed(3).padStart(8)}`);
+  console.log('\nDEV calibration: predicted   observed   n');
+  for (let lo = 0; lo < 1; lo += 0.2) {
+    const bin = dev.filter((_, i) => devP[i]! >= lo && (devP[i]! < lo + 0.2 || lo >= 0.8));
+    if (bin.length === 0) continue;
+    const mean = bin.reduce((s, r) => s + devP[dev.indexOf(r)]!, 0) / bin.length;
+    console.log(`  ${lo.toFixed(1)}–${(lo + 0.2).toFixed(1)}        ${mean.toFixed(2)}       ${(bin.filter((r) => r.right).length / bin.length).toFixed(2)}   ${bin.length}`);
+  }
+  console.log(`\nDEV: no threshold below ${floor} (${REFUSED * 100}% of unanswerable questions refused)`);
+  console.log('DEV: target precision → threshold, confident-right (of answerable), confident-wrong (of all), unanswerable refused');
+  const answerable = devQueries.filter((q) => q.expected !== null).length;
+  for (const t of thresholds) {
+    const confident = dev.filter((_, i) => devP[i]! >= t.threshold);
+    const right = confident.filter((r) => r.right).length;
+    const mark = t.precision === CONFIDENCE.targetPrecision ? '  ← CONFIDENCE.targetPrecision' : '';
+    const nulls = devQueries.filter((q) => q.expected === null).length;
+    const refused = nulls - confident.filter((r) => r.unanswerable).length;
+    console.log(
+      `  ${t.precision.toFixed(2)} → ${t.threshold.toFixed(3)}   ${((100 * right) / answerable).toFixed(1)}%   ${((100 * (confident.length - right)) / devQueries.length).toFixed(1)}%   ${((100 * refused) / nulls).toFixed(1)}%${mark}`,
+    );
+  }
+  console.log('\nwrote knowledge/src/search/confidence-model.ts');
+} finally {
+  await fixture.close();
+}
