@@ -29,3 +29,4 @@ export * from './ticket-publications.ts';
 export * from './kb-generation.ts';
 export * from './job-runs.ts';
 export * from './chat-adapter-state.ts';
+export * from './intake-corrections.ts';
