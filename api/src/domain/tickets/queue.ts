@@ -1,4 +1,4 @@
-import { tickets } from '@hotline/db';
+import { contactAccessLog, tickets } from '@hotline/db';
 import { CHANNELS, REQUEST_TYPES, type StaffRole, TICKET_STATUSES, URGENCIES } from '@hotline/db/enums';
 import { and, asc, desc, eq, gte, inArray, isNotNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { DomainContext, StaffActor } from '../context.ts';
 import { forbidden } from '../errors.ts';
 import { requireStaff } from './internal.ts';
+import { PhoneNumber } from './schemas.ts';
 import { summarize } from './staff-view.ts';
 
 const flag = z
@@ -81,6 +82,8 @@ export const QueueQuery = z.object({
   dueSoon: flag,
   supervised: flag,
   q: z.string().trim().max(60).optional(),
+  /** The citizen's phone, exact (after normalising); every such search is written to the contact access log. */
+  phone: PhoneNumber.optional(),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });
@@ -171,8 +174,12 @@ export async function queueCounts(ctx: DomainContext) {
   return { queues: counts };
 }
 
-/** 工单队列 with filters and paging; a unit handler sees its own unit's tickets only. */
-export async function listQueue(ctx: DomainContext, query: QueueQuery) {
+/**
+ * 工单队列 with filters and paging; a unit handler sees its own unit's tickets only.
+ * A search by the citizen's phone ties a person to tickets: each ticket it finds
+ * is written to the contact access log (purpose phone_search), as a reveal is.
+ */
+export async function listQueue(ctx: DomainContext, query: QueueQuery, meta: { ip?: string | null } = {}) {
   const staff = requireQueueViewer(ctx);
   const now = ctx.now();
   const conditions: SQL[] = [];
@@ -194,8 +201,16 @@ export async function listQueue(ctx: DomainContext, query: QueueQuery) {
   if (query.dueSoon) conditions.push(dueSoonCondition(now, ctx.rules.settings.timeLimits.dueSoonHours));
   if (query.supervised) conditions.push(eq(tickets.supervised, true));
   if (query.q) {
+    // Free text in Chinese: the number, or words in the title, the description or the address.
     const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    conditions.push(or(eq(tickets.ticketNo, query.q), sql`${tickets.title} ilike ${pattern}`)!);
+    conditions.push(
+      or(eq(tickets.ticketNo, query.q), sql`${tickets.title} ilike ${pattern}`, sql`${tickets.description} ilike ${pattern}`, sql`${tickets.address} ilike ${pattern}`)!,
+    );
+  }
+  if (query.phone) {
+    conditions.push(eq(tickets.citizenPhone, query.phone));
+    // A unit never learns whose phone is behind a confidential ticket (as reveal-contact refuses it).
+    if (staff.role === 'unit_handler') conditions.push(eq(tickets.confidential, false));
   }
   const where = conditions.length ? and(...conditions) : undefined;
   const deadlineFirst = query.overdue || query.dueSoon;
@@ -217,6 +232,9 @@ export async function listQueue(ctx: DomainContext, query: QueueQuery) {
       .offset((query.page - 1) * query.pageSize),
     ctx.db.select({ count: sql<number>`count(*)::int` }).from(tickets).where(where),
   ]);
+  if (query.phone && rows.length) {
+    await ctx.db.insert(contactAccessLog).values(rows.map((t) => ({ staffId: staff.id, ticketId: t.id, purpose: 'phone_search', ip: meta.ip ?? null, createdAt: now })));
+  }
   return {
     items: rows.map((t) => summarize(ctx, t, now)),
     page: query.page,

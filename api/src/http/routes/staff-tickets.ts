@@ -96,11 +96,11 @@ export function staffTicketRoutes(deps: AppDeps) {
       path: '/api/staff/tickets',
       tags: ['staff'],
       summary: '工单队列',
-      description: '按状态、单位、分类、区、渠道、超期、临期、督办筛选，分页。承办单位只能看到本单位主办或协办的工单。联系方式一律脱敏。',
+      description: '按状态、单位、分类、区、渠道、超期、临期、督办筛选，分页；q 搜索编号、标题、内容和地址，phone 按诉求人电话精确查找（找到的每件工单都记入访问日志，purpose = phone_search）。承办单位只能看到本单位主办或协办的工单。联系方式一律脱敏。',
       request: { query: QueueQuery },
       responses: { 200: { content: { 'application/json': { schema: QueuePageSchema } }, description: '一页工单' }, ...errorResponses },
     }),
-    async (c) => c.json(await listQueue(await domainContext(c, deps), c.req.valid('query')), 200),
+    async (c) => c.json(await listQueue(await domainContext(c, deps), c.req.valid('query'), { ip: c.get('clientIp') }), 200),
   );
 
   router.openapi(
@@ -115,7 +115,7 @@ export function staffTicketRoutes(deps: AppDeps) {
     async (c) => {
       const ctx = await domainContext(c, deps);
       requireRole(ctx.actor, ['operator'], '登记来电');
-      return c.json(ticketCreatedBody(await createTicket(ctx, c.req.valid('json'))), 201);
+      return c.json(ticketCreatedBody(await createTicket(ctx, c.req.valid('json'), { intakeRules: deps.knowledge })), 201);
     },
   );
 
