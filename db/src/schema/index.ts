@@ -30,3 +30,4 @@ export * from './kb-generation.ts';
 export * from './job-runs.ts';
 export * from './chat-adapter-state.ts';
 export * from './intake-corrections.ts';
+export * from './admin-audit-log.ts';
