@@ -17,6 +17,7 @@ import { staffAuthRoutes } from './routes/staff-auth.ts';
 import { staffMetricsRoutes } from './routes/staff-metrics.ts';
 import { staffPublicationRoutes } from './routes/staff-publications.ts';
 import { staffIntakeRoutes } from './routes/staff-intake.ts';
+import { staffTicketAidRoutes } from './routes/staff-ticket-aids.ts';
 import { staffTicketRoutes } from './routes/staff-tickets.ts';
 import type { AppDeps, AppEnv } from './types.ts';
 import '../domain/zod-messages.ts';
@@ -40,6 +41,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', staffAuthRoutes(deps));
   app.route('/', staffAccountRoutes(deps));
   app.route('/', staffTicketRoutes(deps));
+  app.route('/', staffTicketAidRoutes(deps));
   app.route('/', staffIntakeRoutes(deps));
   app.route('/', staffMetricsRoutes(deps));
   app.route('/', staffPublicationRoutes(deps));
