@@ -56,6 +56,8 @@ const DEMO_ACCOUNTS: { username: string; displayName: string; role: StaffRole; u
   { username: 'demo.unit', displayName: '演示承办人（市城市管理局）', role: 'unit_handler', unitId: 'city_urban_mgmt' },
   { username: 'demo.supervisor', displayName: '演示督办员', role: 'supervisor' },
   { username: 'demo.editor', displayName: '演示知识编辑', role: 'editor' },
+  // A second editor: a change is published only when another editor approves it.
+  { username: 'demo.reviewer', displayName: '演示审核编辑', role: 'editor' },
   { username: 'demo.admin', displayName: '演示管理员', role: 'admin' },
 ];
 

@@ -4,6 +4,7 @@ import { DomainError } from '../../domain/errors.ts';
 import { createEntry } from '../../domain/knowledge/create-entry.ts';
 import { exportEntries } from '../../domain/knowledge/export-entries.ts';
 import { importEntries } from '../../domain/knowledge/import-entries.ts';
+import { PreviewAnswerInput, previewAnswer } from '../../domain/knowledge/preview-answer.ts';
 import { requireEditor } from '../../domain/knowledge/internal.ts';
 import { EditorListQuery, getEntryForEditor, listEntriesForEditor } from '../../domain/knowledge/read-entries.ts';
 import { restoreVersion } from '../../domain/knowledge/restore-version.ts';
@@ -132,6 +133,21 @@ export function knowledgeAdminRoutes(deps: AppDeps) {
       responses: { 200: ok(anyObject), ...errors },
     }),
     async (c) => c.json(changed(await saveEntry(await domainContext(c, deps), c.req.valid('param').id, c.req.valid('json'))), 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/kb/admin/preview',
+      tags: ['knowledge'],
+      summary: '预览答案（网站显示与聊天消息，含微信长度提示）',
+      request: { body: { ...ok(PreviewAnswerInput, '答案'), required: true } },
+      responses: {
+        200: ok(z.object({ html: z.string(), chatText: z.string(), chars: z.number(), chatBytes: z.number(), wechatMaxBytes: z.number(), wechatMessages: z.number() })),
+        ...errors,
+      },
+    }),
+    async (c) => c.json(previewAnswer(await domainContext(c, deps), c.req.valid('json')), 200),
   );
 
   const review = (path: string, summary: string, verb: (ctx: DomainContext, id: string, input: { note?: string | undefined }) => Promise<unknown>) =>
