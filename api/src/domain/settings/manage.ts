@@ -1,10 +1,11 @@
 import { calendarOverrides, routingRules, settings as settingsTable, units } from '@hotline/db';
 import { asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { addDays, isLocalDay } from '../calendar/local-time.ts';
+import { addDays, isLocalDay, localDayOf, weekdayOf } from '../calendar/local-time.ts';
 import { officialYears } from '../calendar/working-calendar.ts';
 import type { DomainContext } from '../context.ts';
 import { notFound } from '../errors.ts';
+import { recordAudit } from '../admin/audit.ts';
 import { requireRole, requireStaff } from '../tickets/internal.ts';
 import { CalendarSettings, MailboxSettings, type SettingKey, TimeLimitSettings, WorkflowSettings } from './settings.ts';
 
@@ -35,19 +36,39 @@ export async function describeYear(ctx: DomainContext, year: number) {
 }
 
 export async function putCalendarOverride(ctx: DomainContext, day: string, input: z.infer<typeof CalendarOverrideInput>) {
-  requireRole(ctx.actor, ['admin'], '维护工作日历');
+  const staff = requireRole(ctx.actor, ['admin'], '维护工作日历');
   const now = ctx.now();
-  await ctx.db
-    .insert(calendarOverrides)
-    .values({ day, workingDay: input.workingDay, note: input.note, updatedAt: now })
-    .onConflictDoUpdate({ target: calendarOverrides.day, set: { workingDay: input.workingDay, note: input.note, updatedAt: now } });
+  const before = ctx.rules.calendar.describe(day);
+  await ctx.db.transaction(async (tx) => {
+    await tx
+      .insert(calendarOverrides)
+      .values({ day, workingDay: input.workingDay, note: input.note, updatedAt: now })
+      .onConflictDoUpdate({ target: calendarOverrides.day, set: { workingDay: input.workingDay, note: input.note, updatedAt: now } });
+    await recordAudit(tx, staff, now, {
+      subject: 'calendar',
+      subjectId: day,
+      action: input.workingDay ? 'set_working' : 'set_day_off',
+      summary: `${day} 设为${input.workingDay ? '工作日' : '休息日'}：${input.note}`,
+      before: { workingDay: before.workingDay, source: before.source, name: before.name },
+      after: input,
+    });
+  });
   return { day, ...input };
 }
 
 export async function deleteCalendarOverride(ctx: DomainContext, day: string) {
-  requireRole(ctx.actor, ['admin'], '维护工作日历');
-  const deleted = await ctx.db.delete(calendarOverrides).where(eq(calendarOverrides.day, day)).returning();
-  if (deleted.length === 0) throw notFound(`${day} 没有自定义设置`);
+  const staff = requireRole(ctx.actor, ['admin'], '维护工作日历');
+  await ctx.db.transaction(async (tx) => {
+    const [deleted] = await tx.delete(calendarOverrides).where(eq(calendarOverrides.day, day)).returning();
+    if (!deleted) throw notFound(`${day} 没有自定义设置`);
+    await recordAudit(tx, staff, ctx.now(), {
+      subject: 'calendar',
+      subjectId: day,
+      action: 'clear',
+      summary: `${day} 取消自定义设置，恢复国家日历`,
+      before: { workingDay: deleted.workingDay, note: deleted.note },
+    });
+  });
 }
 
 export const SETTING_SCHEMAS = {
@@ -57,13 +78,19 @@ export const SETTING_SCHEMAS = {
   mailbox: MailboxSettings,
 } as const satisfies Record<SettingKey, z.ZodType>;
 
+const SETTING_NAMES: Record<SettingKey, string> = { timeLimits: '办理时限', workflow: '流程规则', calendar: '工作时间', mailbox: '市长信箱收信人' };
+
 export async function putSetting(ctx: DomainContext, key: SettingKey, value: unknown) {
   const staff = requireRole(ctx.actor, ['admin'], '修改规则');
   const parsed = SETTING_SCHEMAS[key].parse(value);
-  await ctx.db
-    .insert(settingsTable)
-    .values({ key, value: parsed, updatedAt: ctx.now(), updatedBy: staff.id })
-    .onConflictDoUpdate({ target: settingsTable.key, set: { value: parsed, updatedAt: ctx.now(), updatedBy: staff.id } });
+  const before = ctx.rules.settings[key];
+  await ctx.db.transaction(async (tx) => {
+    await tx
+      .insert(settingsTable)
+      .values({ key, value: parsed, updatedAt: ctx.now(), updatedBy: staff.id })
+      .onConflictDoUpdate({ target: settingsTable.key, set: { value: parsed, updatedAt: ctx.now(), updatedBy: staff.id } });
+    await recordAudit(tx, staff, ctx.now(), { subject: 'setting', subjectId: key, action: 'update', summary: `修改${SETTING_NAMES[key]}`, before, after: parsed });
+  });
   return parsed;
 }
 
@@ -75,4 +102,27 @@ export async function listUnits(ctx: DomainContext) {
 export async function listRoutingRules(ctx: DomainContext) {
   requireRole(ctx.actor, ['dispatcher', 'supervisor', 'admin'], '查看派单规则');
   return ctx.db.select().from(routingRules).orderBy(asc(routingRules.categoryCode), sql`${routingRules.subcategoryCode} nulls first`, sql`${routingRules.districtCode} nulls first`);
+}
+
+export const UpcomingQuery = z.object({
+  from: LocalDayParam.optional(),
+  days: z.coerce.number().int('天数应为整数').min(1, '天数至少为 1').max(366, '一次最多 366 天').default(60),
+});
+
+/**
+ * The next days of the working calendar (default 60 from today, Beijing
+ * time), every day with whether it is worked and why: what an administrator
+ * checks before and after marking a day off or on.
+ */
+export async function upcomingDays(ctx: DomainContext, query: z.infer<typeof UpcomingQuery>) {
+  requireStaff(ctx.actor);
+  const from = query.from ?? localDayOf(ctx.now());
+  const overrides = new Map((await ctx.db.select().from(calendarOverrides)).map((o) => [o.day, o]));
+  const days = [];
+  for (let i = 0, day = from; i < query.days; i++, day = addDays(day, 1)) {
+    const info = ctx.rules.calendar.describe(day);
+    const override = overrides.get(day);
+    days.push({ ...info, weekday: weekdayOf(day), overrideUpdatedAt: override?.updatedAt.toISOString() ?? null });
+  }
+  return { from, days };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { REQUEST_TYPES } from '@hotline/db';
 
-const positiveInt = z.number().int().min(1);
+const positiveInt = z.number({ error: '请填写数字' }).int('请填写整数').min(1, '至少为 1');
 
 /** Time limits (办理时限). Defaults follow DESIGN.md; every value is configurable. */
 export const TimeLimitSettings = z.object({
@@ -15,7 +15,7 @@ export const TimeLimitSettings = z.object({
   urgentReplyWorkingDays: positiveInt.default(2),
   urgentContactMinutes: positiveInt.default(30),
   urgentOnSiteMinutes: positiveInt.default(60),
-  signWorkingHours: z.number().positive().default(2),
+  signWorkingHours: z.number({ error: '请填写数字' }).positive('须大于 0').max(24, '不超过 24 小时').default(2),
   acceptMinutesLifeOrProperty: positiveInt.default(15),
   acceptMinutesUtilityOutage: positiveInt.default(30),
   acceptWorkingDays: positiveInt.default(1),
@@ -34,7 +34,7 @@ export const WorkflowSettings = z.object({
   /** After this many returns only a supervisor may approve another. */
   returnLimit: positiveInt.default(2),
   /** How many times an unsatisfied citizen may reopen a ticket. */
-  reopenLimit: z.number().int().min(0).default(1),
+  reopenLimit: z.number({ error: '请填写数字' }).int('请填写整数').min(0, '不能小于 0').default(1),
   /** Days after a reply during which an unsatisfied rating reopens the ticket. */
   reopenWindowDays: positiveInt.default(7),
   /** An unrated reply closes by itself after this many days. */

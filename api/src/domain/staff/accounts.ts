@@ -1,10 +1,11 @@
-import { type Db, newId, staffAccounts, units } from '@hotline/db';
+import { newId, type Queryable, staffAccounts, units } from '@hotline/db';
 import { STAFF_ROLES, UNIT_KINDS } from '@hotline/db/enums';
 import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DomainContext } from '../context.ts';
 import { DomainError, validationError } from '../errors.ts';
 import { ROLE_LABELS } from '../labels.ts';
+import { recordAudit } from '../admin/audit.ts';
 import { requireRole } from '../tickets/internal.ts';
 import { hashPassword, isStrongEnough, PASSWORD_RULE } from './passwords.ts';
 
@@ -40,7 +41,7 @@ export const CreateUnitInput = z.object({
 export type CreateUnitInput = z.infer<typeof CreateUnitInput>;
 
 /** Without an actor check: used by the admin CLI and the seed, which run with the operator's own authority. */
-export async function insertAccount(db: Db, input: CreateAccountInput & { demo?: boolean }) {
+export async function insertAccount(db: Queryable, input: CreateAccountInput & { demo?: boolean }) {
   if (input.unitId) {
     const [unit] = await db.select({ id: units.id }).from(units).where(eq(units.id, input.unitId));
     if (!unit) throw validationError(`单位「${input.unitId}」不存在`, 'unitId');
@@ -62,7 +63,7 @@ export async function insertAccount(db: Db, input: CreateAccountInput & { demo?:
   return publicAccount(row!);
 }
 
-export async function insertUnit(db: Db, input: CreateUnitInput) {
+export async function insertUnit(db: Queryable, input: CreateUnitInput) {
   const [existing] = await db.select({ id: units.id }).from(units).where(eq(units.id, input.id));
   if (existing) throw new DomainError('CONFLICT', `单位编码 ${input.id} 已存在`, [{ path: 'id', message: '单位编码已存在' }]);
   const [row] = await db
@@ -87,13 +88,27 @@ export function publicAccount(row: typeof staffAccounts.$inferSelect) {
 }
 
 export async function createAccount(ctx: DomainContext, input: CreateAccountInput) {
-  requireRole(ctx.actor, ['admin'], '管理账号');
-  return insertAccount(ctx.db, input);
+  const staff = requireRole(ctx.actor, ['admin'], '管理账号');
+  return ctx.db.transaction(async (tx) => {
+    const account = await insertAccount(tx, input);
+    await recordAudit(tx, staff, ctx.now(), {
+      subject: 'account',
+      subjectId: account.id,
+      action: 'create',
+      summary: `新增账号 ${account.username}（${account.displayName}，${account.roleLabel}${account.unitId ? `，${account.unitId}` : ''}）`,
+      after: { displayName: account.displayName, role: account.role, unitId: account.unitId, active: account.active },
+    });
+    return account;
+  });
 }
 
 export async function createUnit(ctx: DomainContext, input: CreateUnitInput) {
-  requireRole(ctx.actor, ['admin'], '管理单位');
-  return insertUnit(ctx.db, input);
+  const staff = requireRole(ctx.actor, ['admin'], '管理单位');
+  return ctx.db.transaction(async (tx) => {
+    const unit = await insertUnit(tx, input);
+    await recordAudit(tx, staff, ctx.now(), { subject: 'unit', subjectId: unit.id, action: 'create', summary: `新增单位 ${unit.id}（${unit.name}）`, after: input });
+    return unit;
+  });
 }
 
 export async function listAccounts(ctx: DomainContext) {
