@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { type AnyPgColumn, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import type { Channel, RequestType, Satisfaction, TicketStatus, Urgency } from '../enums.ts';
 import { categories } from './categories.ts';
@@ -88,8 +89,20 @@ export const tickets = pgTable(
     updatedAt: timestamp('updated_at', tz).notNull().defaultNow(),
   },
   (t) => [
-    index('tickets_status_idx').on(t.status),
+    // The workbench's queues at volume (npm run bench:workbench): a status's tickets oldest or newest first,
+    // and its reply limits (预警, sort by time left).
+    index('tickets_status_created_idx').on(t.status, t.createdAt),
+    index('tickets_status_due_idx').on(t.status, t.dueAt),
     index('tickets_lead_unit_idx').on(t.leadUnitId, t.status),
+    // A unit's own tickets, newest first (its 全部 list), and the ones it assists on (co_unit_ids @> …).
+    index('tickets_lead_unit_created_idx').on(t.leadUnitId, t.createdAt),
+    index('tickets_co_units_idx').using('gin', t.coUnitIds.op('jsonb_path_ops')),
+    // Search by the citizen's phone (exact).
+    index('tickets_citizen_phone_idx').on(t.citizenPhone),
+    // Free text in Chinese: every two-character piece of the title, description and address
+    // (hotline_bigrams, defined in migration 0011); a search asks for all of its own pieces, then
+    // checks the words with ilike. See TICKET_SEARCH_TEXT in api/src/domain/tickets/queue.ts.
+    index('tickets_search_bigrams_idx').using('gin', sql`hotline_bigrams(lower(title || ' ' || description || ' ' || coalesce(address, '')))`),
     index('tickets_due_idx').on(t.dueAt),
     index('tickets_created_idx').on(t.createdAt),
     index('tickets_channel_user_idx').on(t.channel, t.channelUserId),
