@@ -5,9 +5,13 @@
  * typed wrappers only.
  */
 import type { listPendingPublications, PublicationProposal } from '../../../api/src/domain/publication/publication.ts';
+import type { bulkAct } from '../../../api/src/domain/tickets/bulk.ts';
+import type { assistCall } from '../../../api/src/domain/tickets/phone-intake.ts';
 import type { getTicketDetail, summarize } from '../../../api/src/domain/tickets/staff-view.ts';
 import type { ApiClient, ApiResult, Catalog } from './api-client.ts';
 
+export type CallAssist = Awaited<ReturnType<typeof assistCall>>;
+export type BulkResult = Awaited<ReturnType<typeof bulkAct>>;
 export type StaffTicket = Awaited<ReturnType<typeof getTicketDetail>>;
 export type StaffTicketSummary = ReturnType<typeof summarize>;
 export type TimeLeft = StaffTicketSummary['timeLeft'];
@@ -96,6 +100,21 @@ export class StaffApi {
 
   units() {
     return this.#call<UnitOption[]>('GET', '/api/staff/units');
+  }
+
+  /** 电话受理: the live draft, answers to read out and similar open tickets for what the caller said. */
+  assistCall(body: { text: string; district?: string; category?: string }) {
+    return this.#call<CallAssist>('POST', '/api/staff/phone/assist', body);
+  }
+
+  /** 登记 or 直接答复 a call: files a phone ticket and takes it through the state machine. */
+  registerCall(body: { outcome: 'register' | 'answer'; answer?: string; ticket: Record<string, unknown> }) {
+    return this.#call<{ ticketNo: string; queryCode: string; status: string; statusLabel: string; outcome: string }>('POST', '/api/staff/phone/calls', body);
+  }
+
+  /** 批量受理 / 派单 / 催办, one result per ticket. */
+  bulk(body: { action: string; ticketNos: string[]; leadUnitId?: string; note?: string }) {
+    return this.#call<BulkResult>('POST', '/api/staff/bulk', body);
   }
 
   /** One transition: POST /api/staff/tickets/{no}/{path}. */
