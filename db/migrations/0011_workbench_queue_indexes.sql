@@ -11,5 +11,8 @@ CREATE INDEX "tickets_status_created_idx" ON "tickets" USING btree ("status","cr
 CREATE INDEX "tickets_status_due_idx" ON "tickets" USING btree ("status","due_at");--> statement-breakpoint
 CREATE INDEX "tickets_lead_unit_created_idx" ON "tickets" USING btree ("lead_unit_id","created_at");--> statement-breakpoint
 CREATE INDEX "tickets_co_units_idx" ON "tickets" USING gin ("co_unit_ids" jsonb_path_ops);--> statement-breakpoint
+CREATE INDEX "tickets_subcategory_idx" ON "tickets" USING btree ("subcategory_code");--> statement-breakpoint
+CREATE INDEX "tickets_type_created_idx" ON "tickets" USING btree ("type","created_at");--> statement-breakpoint
+CREATE INDEX "tickets_channel_created_idx" ON "tickets" USING btree ("channel","created_at");--> statement-breakpoint
 CREATE INDEX "tickets_citizen_phone_idx" ON "tickets" USING btree ("citizen_phone");--> statement-breakpoint
 CREATE INDEX "tickets_search_bigrams_idx" ON "tickets" USING gin (hotline_bigrams(lower(title || ' ' || description || ' ' || coalesce(address, ''))));

@@ -7,9 +7,11 @@
 // /staff?queue=… and /staff/tickets/{no} with the session cookie.
 // Targets (issue 10): queue pages and the ticket page under 100 ms at p95,
 // free-text search under 300 ms at p95.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { newId, openPostgres, staffAccounts, tickets } from '@hotline/db';
 import type { StaffRole } from '@hotline/db/enums';
 import { and, eq, inArray, sql } from 'drizzle-orm';
@@ -114,10 +116,14 @@ const unitTickets = await sample(eq(tickets.leadUnitId, busiest!.unit), RUNS);
 const phones = (await database.db.select({ p: tickets.citizenPhone }).from(tickets).where(sql`citizen_phone is not null`).orderBy(sql`random()`).limit(RUNS)).map((r) => r.p!);
 await database.close();
 
-// 3. The real app on that database.
+// 3. The real app on that database, with a build of the portal of its own (another engineer's rebuild of site/dist must not pull pages away mid-run).
 const dataDir = mkdtempSync(join(tmpdir(), 'hotline-bench-workbench-'));
+const siteDir = join(dataDir, 'site');
+const build = spawnSync(process.execPath, [fileURLToPath(new URL('../../scripts/build-site.mjs', import.meta.url)), '--out', siteDir], { stdio: ['ignore', 'ignore', 'inherit'] });
+if (build.status !== 0) throw new Error('building the portal failed');
 const running = await start(
   loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: url, DATABASE_POOL_SIZE: '10', LOG_LEVEL: 'warn', JOBS: '0', DEMO: '0', POW_BITS: '0' }),
+  { siteDir },
 );
 
 interface Row { group: string; what: string; role: string; p50: number; p95: number; max: number; note: string }

@@ -97,6 +97,10 @@ export const tickets = pgTable(
     // A unit's own tickets, newest first (its 全部 list), and the ones it assists on (co_unit_ids @> …).
     index('tickets_lead_unit_created_idx').on(t.leadUnitId, t.createdAt),
     index('tickets_co_units_idx').using('gin', t.coUnitIds.op('jsonb_path_ops')),
+    // 全部 filtered by a second-level category (category = X or subcategory = X), a type or a channel, newest first.
+    index('tickets_subcategory_idx').on(t.subcategoryCode),
+    index('tickets_type_created_idx').on(t.type, t.createdAt),
+    index('tickets_channel_created_idx').on(t.channel, t.createdAt),
     // Search by the citizen's phone (exact).
     index('tickets_citizen_phone_idx').on(t.citizenPhone),
     // Free text in Chinese: every two-character piece of the title, description and address
