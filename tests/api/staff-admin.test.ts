@@ -29,6 +29,11 @@ async function login(username: string, password: string) {
   });
   return { status: res.status, json: (await res.json()) as { token: string; error?: { message: string } } };
 }
+async function file(overrides: Record<string, unknown> = {}) {
+  const res = await h.app.request('/api/tickets', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ticketBody(overrides)) });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { ticketNo: string }).ticketNo;
+}
 const audit = async (subject: string, subjectId: string) => (await call('GET', `/api/staff/admin/audit?subject=${subject}&subjectId=${subjectId}`, admin.token)).json as { action: string; summary: string; actorName: string; before: any; after: any }[];
 
 beforeAll(async () => {
@@ -177,7 +182,7 @@ describe('routing rules', () => {
     const saved = await call('PUT', '/api/staff/admin/routing-rules', admin.token, rule);
     expect(saved.status, saved.text).toBe(200);
     const ruleId = saved.json.id as number;
-    const { ticketNo } = (await h.app.request('/api/tickets', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ticketBody({ category: 'education' })) }).then((r) => r.json())) as { ticketNo: string };
+    const ticketNo = await file({ category: 'education' });
     const detail = await call('GET', `/api/staff/tickets/${ticketNo}`, dispatcher.token);
     expect(JSON.stringify(detail.json)).toContain('util_water');
 
@@ -217,7 +222,7 @@ describe('settings and calendar', () => {
   });
 
   it('marks a day off and on: the next 60 days show it, and a due time already set stays as it was', async () => {
-    const { ticketNo } = (await h.app.request('/api/tickets', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ticketBody()) }).then((r) => r.json())) as { ticketNo: string };
+    const ticketNo = await file();
     const accepted = await call('POST', `/api/staff/tickets/${ticketNo}/accept`, dispatcher.token, {});
     expect(accepted.status, accepted.text).toBe(200);
     const dispatched = await call('POST', `/api/staff/tickets/${ticketNo}/dispatch`, dispatcher.token, { leadUnitId: 'util_water' });
