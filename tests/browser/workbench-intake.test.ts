@@ -161,10 +161,14 @@ describe('批量操作、搜索与新工单提醒', () => {
     await inspect(visit, 'workbench-bulk-result-1366');
     expect((await ticketRow(a.ticketNo)).status).toBe('accepted');
     expect((await ticketRow(b.ticketNo)).status).toBe('accepted');
-    // Again from a stale page: both fail, each with its reason.
-    await page.goBack();
-    await page.reload();
+    // Back in the queue they are gone; 全选本页 (with a script) ticks every row left.
+    await page.getByRole('link', { name: '返回队列' }).first().click();
+    await page.waitForURL(/queue=intake/);
     expect(await page.locator(`[data-ticket-row="${a.ticketNo}"]`).count()).toBe(0);
+    await page.getByLabel('全选本页').check();
+    const boxes = page.locator('#bulk-form input[name="ticketNo"]');
+    expect(await boxes.count()).toBeGreaterThan(0);
+    expect(await boxes.evaluateAll((els) => els.every((e) => (e as HTMLInputElement).checked))).toBe(true);
     await visit.context.close();
   });
 

@@ -63,6 +63,22 @@ async function poll() {
 }
 
 const timer = window.setInterval(poll, INTERVAL_MS);
+
+// 全选本页 for the bulk actions: only with a script, the row boxes work without it.
+const selectAll = document.querySelector<HTMLInputElement>('[data-select-all]');
+if (selectAll) {
+  const rows = () => [...document.querySelectorAll<HTMLInputElement>('#bulk-form input[name="ticketNo"]')];
+  selectAll.hidden = false;
+  selectAll.addEventListener('change', () => {
+    for (const box of rows()) box.checked = selectAll.checked;
+  });
+  document.getElementById('bulk-form')?.addEventListener('change', (event) => {
+    if (event.target === selectAll) return;
+    const all = rows();
+    selectAll.checked = all.length > 0 && all.every((box) => box.checked);
+    selectAll.indeterminate = !selectAll.checked && all.some((box) => box.checked);
+  });
+}
 document.addEventListener('visibilitychange', () => {
   if (!document.hidden) void poll();
 });
