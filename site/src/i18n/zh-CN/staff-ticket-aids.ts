@@ -4,14 +4,13 @@
 export const ticketAids = {
   similar: {
     title: '疑似同一诉求',
-    hint: '近 30 天内、任意渠道，地点相同或相近且内容相似的工单。确认是同一件事后，可把本工单合并过去。',
+    hint: '近 30 天内、任意渠道，地点相同或相近且内容相似的工单。',
+    hintMerge: '确认是同一件事后，可把本工单合并过去。',
     empty: '没有找到疑似同一诉求的工单。',
     unavailable: '暂时无法查找相似工单，请稍后刷新。',
     filed: (channel: string, at: string) => `${channel} · ${at} 提交`,
     mergeSubmit: (ticketNo: string) => `合并到 ${ticketNo}`,
     mergeHint: '合并后本工单结束，诉求人可按合并到的工单查看进度。',
-    mergeNote: '合并说明',
-    confirm: (ticketNo: string) => `确认把本工单合并到 ${ticketNo}？`,
   },
   knowledge: {
     title: '知识库参考',
@@ -19,8 +18,6 @@ export const ticketAids = {
     empty: '知识库里没有与本工单相近的条目。',
     unavailable: '知识库搜索暂时不可用，请稍后刷新。',
     use: '用此条答复',
-    confident: '匹配度高',
-    entryLink: '查看原文',
   },
   answer: {
     previewSubmit: '预览答复',
