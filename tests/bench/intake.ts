@@ -8,7 +8,8 @@
 // loop), and afterwards every 2xx answer is matched to its ticket row.
 //
 // Environment:
-//   BENCH_SECONDS          measured seconds per handler (default 20)
+//   BENCH_SECONDS          measured seconds per round (default 10)
+//   BENCH_ROUNDS           measured rounds per handler, api and bare in turns: api bare bare api … (default 2)
 //   BENCH_WARMUP_SECONDS   unmeasured warm-up before each measurement (default 3)
 //   BENCH_CONNECTIONS      concurrent clients (default 50)
 //   BENCH_ENGINES          comma list: pglite,postgres (default both)
@@ -39,9 +40,11 @@ import { type LoadJob, type LoadReport, markerOf } from './load.ts';
 type EngineName = 'pglite' | 'postgres';
 type HandlerName = 'api' | 'bare';
 
-const SECONDS = positiveNumber('BENCH_SECONDS', 20);
+const SECONDS = positiveNumber('BENCH_SECONDS', 10);
 // PGlite's WebAssembly needs a few seconds to tier up: with a 1 s warm-up its p99 still shows multi-second outliers.
 const WARMUP = nonNegativeNumber('BENCH_WARMUP_SECONDS', 3);
+/** Measured rounds per handler, taken in turns with the other handler. */
+const ROUNDS = Math.ceil(positiveNumber('BENCH_ROUNDS', 2));
 const CONNECTIONS = Math.ceil(positiveNumber('BENCH_CONNECTIONS', 50));
 const ENGINES = (process.env.BENCH_ENGINES || 'pglite,postgres').split(',').map((s) => s.trim()) as EngineName[];
 for (const e of ENGINES) if (e !== 'pglite' && e !== 'postgres') throw new Error(`BENCH_ENGINES: unknown engine "${e}" (pglite, postgres)`);
@@ -322,9 +325,10 @@ async function cpuWindow(backends: (() => Promise<Map<number, number> | null>) |
   const pg1 = backends ? await backends() : null;
   const n = Math.max(1, value.ok);
   let pgMs: number | null = null;
-  if (pg0 && pg1) {
+  // No backend at the start (the pool had let its idle connections go while the other handler ran): all of them are new.
+  if (backends && pg1) {
     pgMs = 0;
-    for (const [pid, ms] of pg1) pgMs += ms - (pg0.get(pid) ?? 0);
+    for (const [pid, ms] of pg1) pgMs += ms - (pg0?.get(pid) ?? 0);
   }
   const hostTotalMs = host0 && host1 ? ((host1.total - host0.total) * 10) : null;
   const hostBusyMs = host0 && host1 ? ((host1.busy - host0.busy) * 10) : null;
@@ -402,45 +406,103 @@ async function verify(db: Db, since: Date, runs: LoadReport[]): Promise<{ text: 
   return { text, ok: problems.length === 0 && counts.tickets === ok2xx + extra };
 }
 
-async function measure(
-  engine: EngineName,
-  handler: HandlerName,
-  url: string,
-  db: Db,
-  backends: (() => Promise<Map<number, number> | null>) | null,
-): Promise<Row> {
-  const runs: LoadReport[] = [];
-  let firstMarker = 0;
-  // Rows from before the first request (the knowledge base's outbox messages at start) are not the run's.
-  const since = new Date();
-  if (WARMUP > 0) {
-    process.stdout.write(`  ${engine}/${handler}: warm-up ${WARMUP} s … `);
-    const warm = await runLoad({ url, seconds: WARMUP, connections: CONNECTIONS, firstMarker });
-    runs.push(warm);
-    firstMarker = warm.nextMarker;
-    process.stdout.write(`${warm.ok} tickets; `);
-  } else {
-    process.stdout.write(`  ${engine}/${handler}: `);
-  }
-  process.stdout.write(`measuring ${SECONDS} s … `);
-  const { value: load, cpu } = await cpuWindow(backends, () => runLoad({ url, seconds: SECONDS, connections: CONNECTIONS, firstMarker }));
-  runs.push(load);
-  const ticketsPerSecond = load.ok / load.seconds;
-  console.log(`${ticketsPerSecond.toFixed(1)} tickets/s`);
-  const pct = (v: number | null) => (v === null ? '?' : `${Math.round(v * 100)} %`);
+/** One handler under test: its server, database and the runs it has had. */
+interface Target {
+  engine: EngineName;
+  handler: HandlerName;
+  url: string;
+  db: Db;
+  backends: (() => Promise<Map<number, number> | null>) | null;
+  /** Rows from before the first request (the knowledge base's outbox messages at start) are not the run's. */
+  since: Date;
+  nextMarker: number;
+  runs: LoadReport[];
+  measured: { load: LoadReport; cpu: CpuFigures }[];
+}
+
+function target(engine: EngineName, handler: HandlerName, url: string, db: Db, backends: Target['backends'] = null): Target {
+  return { engine, handler, url, db, backends, since: new Date(), nextMarker: 0, runs: [], measured: [] };
+}
+
+async function warmUp(t: Target): Promise<void> {
+  if (WARMUP <= 0) return;
+  process.stdout.write(`  ${t.engine}/${t.handler}: warm-up ${WARMUP} s … `);
+  const warm = await runLoad({ url: t.url, seconds: WARMUP, connections: CONNECTIONS, firstMarker: t.nextMarker });
+  t.runs.push(warm);
+  t.nextMarker = warm.nextMarker;
+  console.log(`${warm.ok} tickets`);
+}
+
+const pct = (v: number | null) => (v === null ? '?' : `${Math.round(v * 100)} %`);
+
+async function measureRound(t: Target, round: number): Promise<void> {
+  process.stdout.write(`  ${t.engine}/${t.handler} round ${round}: measuring ${SECONDS} s … `);
+  const { value: load, cpu } = await cpuWindow(t.backends, () => runLoad({ url: t.url, seconds: SECONDS, connections: CONNECTIONS, firstMarker: t.nextMarker }));
+  t.runs.push(load);
+  t.nextMarker = load.nextMarker;
+  t.measured.push({ load, cpu });
+  console.log(`${(load.ok / load.seconds).toFixed(1)} tickets/s`);
   console.log(
     `    latency p50 ${load.p50} / p90 ${load.p90} / p99 ${load.p99} / max ${load.max} ms; longest event-loop stall ${cpu.maxStallMs.toFixed(0)} ms; ` +
       `machine CPU ${pct(cpu.hostBusy)} busy (${pct(cpu.elsewhere)} outside this process and its PostgreSQL backends)`,
   );
-  for (const r of runs) {
+}
+
+/**
+ * Both handlers run side by side and take turns, api bare bare api …, so a
+ * machine whose load drifts (other programs, CPU boost, PostgreSQL's
+ * checkpoints) weighs on both alike instead of on whichever went second.
+ */
+async function measurePair(api: Target, bare: Target): Promise<Row[]> {
+  await warmUp(api);
+  await warmUp(bare);
+  for (let round = 1; round <= ROUNDS; round++) {
+    const order = round % 2 === 1 ? [api, bare] : [bare, api];
+    for (const t of order) await measureRound(t, round);
+  }
+  return [await summarise(api), await summarise(bare)];
+}
+
+/** The rounds of one handler as one row: throughput and CPU over all rounds, the median p50 and the worst p99. */
+async function summarise(t: Target): Promise<Row> {
+  for (const r of t.runs) {
     if (r.non2xx > 0 || r.errors > 0) {
-      console.log(`    ✗ non-2xx ${r.non2xx}, socket errors ${r.errors}, timeouts ${r.timeouts}; status codes ${JSON.stringify(r.statusCodes)}`);
+      console.log(`    ✗ ${t.engine}/${t.handler}: non-2xx ${r.non2xx}, socket errors ${r.errors}, timeouts ${r.timeouts}; status codes ${JSON.stringify(r.statusCodes)}`);
       for (const sample of r.sampleErrors) console.log(`      ${sample}`);
     }
   }
-  const check = await verify(db, since, runs);
-  console.log(`    ${check.text}`);
-  return { engine, handler, load, ticketsPerSecond, cpu, check: check.text, checkOk: check.ok };
+  const loads = t.measured.map((m) => m.load);
+  const ok = loads.reduce((s, l) => s + l.ok, 0);
+  const seconds = loads.reduce((s, l) => s + l.seconds, 0);
+  const byTickets = (f: (c: CpuFigures) => number) => t.measured.reduce((s, m) => s + f(m.cpu) * m.load.ok, 0) / Math.max(1, ok);
+  const bySeconds = (f: (c: CpuFigures) => number | null) => {
+    const known = t.measured.filter((m) => f(m.cpu) !== null);
+    return known.length === 0 ? null : known.reduce((s, m) => s + f(m.cpu)! * m.load.seconds, 0) / known.reduce((s, m) => s + m.load.seconds, 0);
+  };
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
+  const load: LoadReport = {
+    ...loads[0]!,
+    seconds,
+    ok,
+    non2xx: loads.reduce((s, l) => s + l.non2xx, 0),
+    errors: loads.reduce((s, l) => s + l.errors, 0),
+    timeouts: loads.reduce((s, l) => s + l.timeouts, 0),
+    p50: median(loads.map((l) => l.p50)),
+    p90: Math.max(...loads.map((l) => l.p90)),
+    p99: Math.max(...loads.map((l) => l.p99)),
+    max: Math.max(...loads.map((l) => l.max)),
+  };
+  const cpu: CpuFigures = {
+    nodeMsPerTicket: byTickets((c) => c.nodeMsPerTicket),
+    pgMsPerTicket: t.measured.some((m) => m.cpu.pgMsPerTicket === null) ? null : byTickets((c) => c.pgMsPerTicket!),
+    loadMsPerTicket: byTickets((c) => c.loadMsPerTicket),
+    hostBusy: bySeconds((c) => c.hostBusy),
+    elsewhere: bySeconds((c) => c.elsewhere),
+    maxStallMs: Math.max(...t.measured.map((m) => m.cpu.maxStallMs)),
+  };
+  const check = await verify(t.db, t.since, t.runs);
+  console.log(`  ${t.engine}/${t.handler}: ${check.text}`);
+  return { engine: t.engine, handler: t.handler, load, ticketsPerSecond: ok / seconds, cpu, check: check.text, checkOk: check.ok };
 }
 
 // ─── engines ────────────────────────────────────────────────────────────────
@@ -451,42 +513,14 @@ function benchConfig(dataDir: string, databaseUrl: string) {
   return loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', JOBS: '0', DEMO: '0', TRUST_PROXY: '1', POW_BITS: '0' });
 }
 
-/** The real system, measured, then closed. */
-async function measureApi(
-  engine: EngineName,
-  dataDir: string,
-  databaseUrl: string,
-  backends: (() => Promise<Map<number, number> | null>) | null = null,
-): Promise<Row> {
-  const running = await start(benchConfig(dataDir, databaseUrl));
-  const close = onCleanup(() => running.close());
-  try {
-    return await measure(engine, 'api', running.url, running.database.db, backends);
-  } finally {
-    await close();
-  }
-}
-
-/** The bare handler on a fresh database of the same engine, measured, then closed. */
-async function measureBare(
-  engine: EngineName,
-  database: Database,
-  backends: (() => Promise<Map<number, number> | null>) | null = null,
-): Promise<Row> {
+/** The bare handler's server on a fresh database of the same engine. */
+async function startBareOn(database: Database): Promise<{ url: string; db: Db; close(): Promise<void> }> {
   const closeDb = onCleanup(() => database.close());
-  try {
-    await database.migrate();
-    await seedReferenceData(database.db);
-    const bare = await startBare(database.db);
-    const closeServer = onCleanup(() => bare.close());
-    try {
-      return await measure(engine, 'bare', bare.url, database.db, backends);
-    } finally {
-      await closeServer();
-    }
-  } finally {
-    await closeDb();
-  }
+  await database.migrate();
+  await seedReferenceData(database.db);
+  const bare = await startBare(database.db);
+  const closeServer = onCleanup(() => bare.close());
+  return { url: bare.url, db: database.db, close: () => closeServer().then(closeDb) };
 }
 
 async function benchPglite(): Promise<Row[]> {
@@ -494,10 +528,16 @@ async function benchPglite(): Promise<Row[]> {
   const removeTmp = onCleanup(() => rm(tmp, { recursive: true, force: true }));
   try {
     console.log(`\npglite: data under ${tmp}`);
-    const api = await measureApi('pglite', join(tmp, 'api'), '');
+    const running = await start(benchConfig(join(tmp, 'api'), ''));
+    const closeApi = onCleanup(() => running.close());
     // The app locks its directory: the bare handler gets one of its own.
-    const bare = await measureBare('pglite', await openPglite({ dataDir: join(tmp, 'bare') }));
-    return [api, bare];
+    const bare = await startBareOn(await openPglite({ dataDir: join(tmp, 'bare') }));
+    try {
+      return await measurePair(target('pglite', 'api', running.url, running.database.db), target('pglite', 'bare', bare.url, bare.db));
+    } finally {
+      await bare.close();
+      await closeApi();
+    }
   } finally {
     await removeTmp();
   }
@@ -541,14 +581,19 @@ async function benchPostgres(): Promise<Row[]> {
     console.log(`\npostgres: ${redact(PG_URL)} — PostgreSQL ${version}, synchronous_commit=${sc}, max_connections=${mc}; databases ${names.api}, ${names.bare}`);
     for (const name of Object.values(names)) await admin.query(`create database ${name}`);
     const config = benchConfig(tmp, withDatabase(PG_URL, names.api));
-    const api = await measureApi('postgres', tmp, withDatabase(PG_URL, names.api), pgBackendCpu(admin, names.api));
+    const running = await start(config);
+    const closeApi = onCleanup(() => running.close());
     // Same pool size as the app's (DATABASE_POOL_SIZE, default 10).
-    const bare = await measureBare(
-      'postgres',
-      openPostgres({ url: withDatabase(PG_URL, names.bare), poolSize: config.databasePoolSize }),
-      pgBackendCpu(admin, names.bare),
-    );
-    return [api, bare];
+    const bare = await startBareOn(openPostgres({ url: withDatabase(PG_URL, names.bare), poolSize: config.databasePoolSize }));
+    try {
+      return await measurePair(
+        target('postgres', 'api', running.url, running.database.db, pgBackendCpu(admin, names.api)),
+        target('postgres', 'bare', bare.url, bare.db, pgBackendCpu(admin, names.bare)),
+      );
+    } finally {
+      await bare.close();
+      await closeApi();
+    }
   } finally {
     await dropAll();
     await removeTmp();

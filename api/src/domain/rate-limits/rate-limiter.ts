@@ -1,6 +1,10 @@
 import { type Db, rateLimitCounters } from '@hotline/db';
 import { and, eq, gte, like, lt, sql } from 'drizzle-orm';
+import { bindStatement, StatementShapes } from '../compiled-statement.ts';
 import { DomainError } from '../errors.ts';
+
+/** takeAll's upsert by number of keys: rendered once (see compiled-statement.ts). */
+const takeStatements = new StatementShapes();
 
 export interface RateLimit {
   /** Names the limit in keys and messages, e.g. `lookup-miss`. */
@@ -64,21 +68,32 @@ export class RateLimiter {
    * written in key order, so two transactions never wait for each other in a
    * cycle.
    */
-  async takeAll(q: Pick<Db, 'insert'>, uses: readonly RateLimitUse[], message: string): Promise<void> {
+  async takeAll(q: Pick<Db, 'insert' | 'execute'>, uses: readonly RateLimitUse[], message: string): Promise<void> {
     if (uses.length === 0) return;
     const windows = new Map(uses.map(([limit, key]) => [`${limit.name}:${key}`, { limit, ...this.#window(limit) }]));
-    const rows = await q
-      .insert(rateLimitCounters)
-      .values([...windows].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, w]) => ({ key, windowStart: w.start, count: 1 })))
-      .onConflictDoUpdate({
-        target: [rateLimitCounters.key, rateLimitCounters.windowStart],
-        set: { count: sql`${rateLimitCounters.count} + 1` },
-      })
-      .returning({ key: rateLimitCounters.key, count: rateLimitCounters.count });
+    const keys = [...windows.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const statement = takeStatements.get(String(keys.length), () =>
+      q
+        .insert(rateLimitCounters)
+        .values(keys.map((_, i) => ({ key: sql.placeholder(`key${i}`), windowStart: sql.placeholder(`start${i}`), count: sql`1` })) as unknown as (typeof rateLimitCounters.$inferInsert)[])
+        .onConflictDoUpdate({
+          target: [rateLimitCounters.key, rateLimitCounters.windowStart],
+          set: { count: sql`${rateLimitCounters.count} + 1` },
+        })
+        .returning({ key: rateLimitCounters.key, count: rateLimitCounters.count })
+        .getSQL(),
+    );
+    const values: Record<string, unknown> = {};
+    keys.forEach((key, i) => {
+      values[`key${i}`] = key;
+      values[`start${i}`] = windows.get(key)!.start;
+    });
+    const result = await q.execute(bindStatement(statement, values));
+    const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { key: string; count: number | string }[];
     let retryAfterSeconds = 0;
     for (const row of rows) {
       const w = windows.get(row.key)!;
-      if (row.count <= w.limit.limit) continue;
+      if (Number(row.count) <= w.limit.limit) continue;
       retryAfterSeconds = Math.max(retryAfterSeconds, w.retryAfterSeconds);
       this.#remember(row.key, w.start.getTime() + w.limit.windowMs);
     }

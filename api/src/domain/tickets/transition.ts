@@ -1,7 +1,8 @@
 import { type Queryable, outbox, type Tx, ticketEvents, tickets } from '@hotline/db';
-import { and, eq, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
+import { and, eq, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import type { Actor, DomainContext } from '../context.ts';
 import { conflict } from '../errors.ts';
+import { bindStatement, StatementShapes } from '../compiled-statement.ts';
 import { assertTransition, type TicketAction, type TicketStatus } from './state-machine.ts';
 
 export type TicketRow = typeof tickets.$inferSelect;
@@ -48,6 +49,14 @@ function actorColumns(actor: Actor) {
 /** What the event row and the outbox message need to know of the ticket. */
 type TicketIdentity = Pick<TicketRow, 'id' | 'ticketNo' | 'status' | 'channel' | 'channelUserId'>;
 
+/** The event statements' compiled text, by shape: see compiled-statement.ts. */
+const eventStatements = new StatementShapes();
+
+/** The same keys, each set to a placeholder named `prefix` + key. */
+function placeholders(prefix: string, keys: string[]): Record<string, Placeholder> {
+  return Object.fromEntries(keys.map((key) => [key, sql.placeholder(prefix + key)]));
+}
+
 async function recordEvent(
   tx: Queryable,
   ctx: DomainContext,
@@ -56,8 +65,8 @@ async function recordEvent(
   fromStatus: TicketStatus | null,
   event: EventSpec,
   at: Date,
-  /** A write that goes first in the same statement (the new ticket's insert). */
-  first?: SQLWrapper,
+  /** A new ticket, inserted first in the same statement. */
+  newTicket?: TicketInsert,
 ): Promise<TicketEventRow> {
   const values = {
     ticketId: ticket.id,
@@ -70,32 +79,49 @@ async function recordEvent(
     data: event.data ?? null,
     createdAt: at,
   };
-  // Only the id comes back: reading whole rows back costs more than the insert on the intake path.
-  const insertEvent = tx.insert(ticketEvents).values(values).returning({ id: ticketEvents.id });
-  if (!event.public && !first) {
-    const [row] = await insertEvent;
+  if (!event.public && !newTicket) {
+    // Only the id comes back: reading whole rows back costs more than the insert.
+    const [row] = await tx.insert(ticketEvents).values(values).returning({ id: ticketEvents.id });
     return { id: row!.id, ...values };
   }
-  // One statement, one round trip: `first`, the event and, for a public event, the outbox message
-  // that tells the citizen on the channel they filed from. The message carries the event's id.
+  // One statement, one round trip: the new ticket, the event and, for a public event, the outbox
+  // message that tells the citizen on the channel they filed from. The message carries the event's id.
   // Sibling writes of one statement all happen; the foreign key from the event to a ticket
-  // inserted by `first` is checked at the end of the statement, when the ticket is there.
-  const payload = {
-    ticketId: ticket.id,
-    ticketNo: ticket.ticketNo,
-    action,
-    status: ticket.status,
-    channel: ticket.channel,
-    channelUserId: ticket.channelUserId,
-  };
-  // getSQL(): a query builder put into sql`` directly is parenthesised as a subquery.
-  const ctes = [first && sql`t as (${first.getSQL()})`, sql`e as (${insertEvent.getSQL()})`];
+  // inserted in the same statement is checked at the end of the statement, when the ticket is there.
+  const ticketKeys = newTicket ? Object.keys(newTicket).filter((key) => newTicket[key as keyof TicketInsert] !== undefined) : [];
+  const eventKeys = Object.keys(values);
+  const statement = eventStatements.get(`${event.public ? 'public' : 'internal'}|${ticketKeys.join(',')}`, () => {
+    const ctes: SQL[] = [];
+    // getSQL(): a query builder put into sql`` directly is parenthesised as a subquery.
+    if (newTicket) ctes.push(sql`t as (${tx.insert(tickets).values(placeholders('t.', ticketKeys) as unknown as TicketInsert).getSQL()})`);
+    const insertEvent = tx
+      .insert(ticketEvents)
+      .values(placeholders('e.', eventKeys) as unknown as typeof ticketEvents.$inferInsert)
+      .returning({ id: ticketEvents.id });
+    ctes.push(sql`e as (${insertEvent.getSQL()})`);
+    if (event.public) {
+      // available_at keeps its default: the database's clock decides when a message is due.
+      ctes.push(sql`o as (insert into ${outbox} (topic, payload, created_at)
+        select 'ticket.public_event', ${sql.placeholder('o.payload')}::jsonb || jsonb_build_object('eventId', e.id), ${sql.placeholder('o.createdAt')}::timestamptz from e)`);
+    }
+    return sql`with ${sql.join(ctes, sql`, `)} select id from e`;
+  });
+  const bound: Record<string, unknown> = {};
+  for (const key of ticketKeys) bound[`t.${key}`] = newTicket![key as keyof TicketInsert];
+  for (const key of eventKeys) bound[`e.${key}`] = values[key as keyof typeof values];
   if (event.public) {
-    // available_at keeps its default: the database's clock decides when a message is due.
-    ctes.push(sql`o as (insert into ${outbox} (topic, payload, created_at)
-      select 'ticket.public_event', ${JSON.stringify(payload)}::jsonb || jsonb_build_object('eventId', e.id), ${at.toISOString()}::timestamptz from e)`);
+    const payload = {
+      ticketId: ticket.id,
+      ticketNo: ticket.ticketNo,
+      action,
+      status: ticket.status,
+      channel: ticket.channel,
+      channelUserId: ticket.channelUserId,
+    };
+    bound['o.payload'] = JSON.stringify(payload);
+    bound['o.createdAt'] = at.toISOString();
   }
-  const result = await tx.execute(sql`with ${sql.join(ctes.filter((c) => c !== undefined), sql`, `)} select id from e`);
+  const result = await tx.execute(bindStatement(statement, bound));
   const rows = (Array.isArray(result) ? result : (result as { rows: { id: number | string | bigint }[] }).rows) as { id: number | string | bigint }[];
   return { id: Number(rows[0]!.id), ...values };
 }
@@ -137,7 +163,6 @@ export async function insertSubmittedTicket(
   event: EventSpec,
 ): Promise<{ ticket: SubmittedTicket; event: TicketEventRow }> {
   assertTransition('submit', null, 'submitted');
-  const insertTicket = tx.insert(tickets).values({ ...values, status: 'submitted', version: 1 });
   const ticket: SubmittedTicket = {
     id: values.id,
     ticketNo: values.ticketNo,
@@ -148,6 +173,6 @@ export async function insertSubmittedTicket(
     createdAt: values.createdAt,
   };
   // The ticket, its event and its outbox message in one statement: the intake path's round trips are its cost.
-  const row = await recordEvent(tx, ctx, ticket, 'submit', null, event, values.createdAt, insertTicket);
+  const row = await recordEvent(tx, ctx, ticket, 'submit', null, event, values.createdAt, { ...values, status: 'submitted', version: 1 });
   return { ticket, event: row };
 }
