@@ -101,8 +101,6 @@ export const tickets = pgTable(
     index('tickets_subcategory_idx').on(t.subcategoryCode),
     index('tickets_type_created_idx').on(t.type, t.createdAt),
     index('tickets_channel_created_idx').on(t.channel, t.createdAt),
-    // 疑似同一诉求 beside a ticket: a district's tickets of the last 30 days, newest first.
-    index('tickets_district_created_idx').on(t.districtCode, t.createdAt),
     // Search by the citizen's phone (exact).
     index('tickets_citizen_phone_idx').on(t.citizenPhone),
     // Free text in Chinese: every two-character piece of the title, description and address

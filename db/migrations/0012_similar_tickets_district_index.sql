@@ -1,1 +1,0 @@
-CREATE INDEX "tickets_district_created_idx" ON "tickets" USING btree ("district_code","created_at");
