@@ -17,3 +17,4 @@ export * from './text/vocabulary.ts';
 export * from './model/features.ts';
 export * from './model/intake-model.ts';
 export * from './model/linear.ts';
+export * from './chains/urgency.ts';

@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { normalizeText } from '../text/normalize.ts';
 import type { Vocabulary } from '../text/vocabulary.ts';
 import { type IntakeModel, type IntakePrediction, shippedIntakeModel } from '../model/intake-model.ts';
-import { detectEmergency, EMERGENCY_ADVICE, type EmergencyFinding, type PreparedRule, ruleMatches, ruleText } from './intake-rules.ts';
+import { EMERGENCY_ADVICE, type EmergencyFinding, type PreparedRule, ruleMatches, ruleText } from './intake-rules.ts';
+import { readUrgency, URGENT_THRESHOLD, urgencyVerdict, withoutPlaces } from './urgency.ts';
 import { extractJson, replyText } from './llm.ts';
 
 export interface IntakeCatalog {
@@ -61,19 +62,6 @@ const FILLERS = /^(你好|您好|请问|麻烦|打扰一下|我想问一下|我�
 const ADDRESS =
   /[\p{Script=Han}\d]{2,12}?(?:路|街|大道|巷|胡同|弄)(?:\d+(?:号|弄))?(?:[\p{Script=Han}\d]{0,8}?(?:小区|花园|苑|大厦|公寓|广场|市场|村|号楼|栋|幢|单元))?|[\p{Script=Han}]{2,10}(?:小区|花园|家园|苑|大厦|公寓|广场|新村)(?:\d+(?:号楼|栋|幢))?/u;
 
-/**
- * The text without the configured district and street names, for judging
- * what the matter is about: 和平街道 says nothing about the problem.
- */
-export function withoutPlaces(catalog: IntakeCatalog, text: string): string {
-  let rest = text;
-  for (const district of catalog.districts) {
-    for (const street of district.streets) rest = rest.replaceAll(street.name, ' ');
-    rest = rest.replaceAll(district.name, ' ');
-  }
-  return rest;
-}
-
 /** District, street and address mentions, matched against the configured districts and streets. */
 export function findLocation(catalog: IntakeCatalog, text: string): IntakeDraft['location'] {
   const location: IntakeDraft['location'] = {};
@@ -122,7 +110,9 @@ export async function readByRules(deps: IntakeDeps, text: string): Promise<RuleR
   const whole = ruleText(text, deps.vocabulary ? [deps.vocabulary.canonicalize(text)] : []);
   const topic = withoutPlaces(deps.catalog, text);
   const topicText = ruleText(topic, deps.vocabulary ? [deps.vocabulary.canonicalize(topic)] : []);
-  const matched = deps.rules.filter((r) => r.kind !== 'emergency' && ruleMatches(r, topicText));
+  const matched = deps.rules.filter((r) => r.kind !== 'emergency' && r.kind !== 'urgency' && ruleMatches(r, topicText));
+  // Emergencies and urgency: the same reading every new ticket gets (urgency.ts).
+  const { emergency, urgentRuleIds } = readUrgency(deps.rules, whole, topicText);
   const parentOf = new Map(deps.catalog.categories.map((c) => [c.code, c.parentCode]));
 
   // Category: weights per second-level code, summed per first level.
@@ -143,7 +133,6 @@ export async function readByRules(deps: IntakeDeps, text: string): Promise<RuleR
     if (hit.score >= KB_EVIDENCE.minScore) addCategory(hit.subcategoryCode ?? hit.categoryCode, KB_EVIDENCE.weights[rank]! * hit.score, `kb:${hit.entryId}`);
   });
   // An emergency is itself evidence of what the matter is about.
-  const emergency = detectEmergency(deps.rules, whole);
   if (emergency) addCategory(EMERGENCY_CATEGORY[emergency.number], EMERGENCY_CATEGORY_WEIGHT, `emergency:${emergency.number}`);
 
   const typeScores = new Map<RequestType, number>();
@@ -154,7 +143,6 @@ export async function readByRules(deps: IntakeDeps, text: string): Promise<RuleR
   const fallbackType: RequestType = QUESTION_CUES.some((q) => normalized.includes(q)) || /[?？]/.test(text) ? 'consultation' : 'complaint';
 
   if (emergency) evidence.emergency.push(...emergency.ruleIds);
-  const urgentRuleIds = matched.filter((r) => r.kind === 'urgency').map((r) => r.id);
   evidence.urgency.push(...urgentRuleIds);
   return { coarse, fine, typeScores, fallbackType, urgentRuleIds, emergency, evidence };
 }
@@ -175,7 +163,7 @@ export interface IntakeWeights {
   urgentThreshold: number;
 }
 
-export const INTAKE_WEIGHTS: IntakeWeights = { categoryRules: 4, subcategoryRules: 4, typeRules: 0.75, typeFallback: 0, urgentThreshold: 0.55 };
+export const INTAKE_WEIGHTS: IntakeWeights = { categoryRules: 4, subcategoryRules: 4, typeRules: 0.75, typeFallback: 0, urgentThreshold: URGENT_THRESHOLD };
 
 const best = <K>(scores: Map<K, number>): K | undefined => [...scores.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
 const shares = <K>(scores: Map<K, number>): Map<K, number> => {
@@ -231,10 +219,10 @@ export function combineReading(
     type = best(reading.typeScores) ?? reading.fallbackType;
   }
 
-  const modelUrgent = prediction?.urgent != null && prediction.urgent >= weights.urgentThreshold;
-  if (modelUrgent) evidence.urgency.push(`model:${prediction!.urgent!.toFixed(2)}`);
-  const urgent = reading.emergency !== null || reading.urgentRuleIds.length > 0 || modelUrgent;
-  return { type, category, urgency: urgent ? 'urgent' : 'normal', evidence };
+  // The same verdict every new ticket gets at filing (urgency.ts: decideUrgency).
+  const verdict = urgencyVerdict({ emergency: reading.emergency, urgentRuleIds: reading.urgentRuleIds, words: [] }, prediction?.urgent ?? null, weights.urgentThreshold);
+  if (prediction?.urgent != null && prediction.urgent >= weights.urgentThreshold) evidence.urgency.push(`model:${prediction.urgent.toFixed(2)}`);
+  return { type, category, urgency: verdict.urgency, evidence };
 }
 
 /** The draft without a language model: rules, knowledge-base evidence and the statistical model. */

@@ -112,6 +112,8 @@ export interface IntakePrediction {
 
 export interface IntakeModel {
   predict(text: string): IntakePrediction;
+  /** The urgency head alone (what filing asks, on every ticket): the probability that the message needs urgent handling. */
+  predictUrgent(text: string): number | null;
   /** How many examples each head learnt from. */
   readonly trainedOn: { category: number; subcategory: number; type: number; urgent: number };
 }
@@ -170,6 +172,9 @@ export function trainIntakeModel(examples: readonly IntakeExample[], options: Pa
         type: type ? (type.model.probabilities(x) as Map<RequestType, number>) : null,
         urgent: urgent ? (urgent.model.probabilities(x).get('urgent') ?? 0) : null,
       };
+    },
+    predictUrgent(text: string): number | null {
+      return urgent ? (urgent.model.probabilities(space.vector(text)).get('urgent') ?? 0) : null;
     },
   };
 }

@@ -147,6 +147,16 @@ export class KnowledgeService {
     await bumpKnowledgeGeneration(this.db, new Date());
   }
 
+  /**
+   * The intake rules and vocabulary for the filing path, which every new
+   * ticket takes (its urgency): the cached snapshot as it is, without the
+   * per-search generation read. A rule edited on another instance applies
+   * here within ttlMs; one edited here at once (invalidate()).
+   */
+  intakeRules(): Promise<Pick<KnowledgeSnapshot, 'rules' | 'vocabulary'>> {
+    return this.#snapshot && Date.now() - this.#loadedAt <= this.#ttlMs ? this.#snapshot : this.snapshot();
+  }
+
   invalidate(): void {
     this.#snapshot = undefined;
   }

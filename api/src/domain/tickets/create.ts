@@ -8,6 +8,7 @@ import { acceptDue, replyWorkingDays } from '../time-limits/due-times.ts';
 import { allocateTicketNo, generateQueryCode, hashQueryCode } from './numbers.ts';
 import type { CreatePhoneTicketInput, CreateTicketInput } from './schemas.ts';
 import { insertSubmittedTicket, type SubmittedTicket } from './transition.ts';
+import { decideTicketUrgency, type IntakeRulesSource, type UrgencyBasis } from './urgency.ts';
 
 export interface CreatedTicket {
   ticket: SubmittedTicket;
@@ -15,11 +16,15 @@ export interface CreatedTicket {
   queryCode: string;
   /** Working days the unit will have to reply once the ticket is dispatched. */
   replyWorkingDays: number;
+  /** The urgency the intake decided, and why (also on the creation event). */
+  urgency: UrgencyBasis;
 }
 
 export interface CreateOptions {
   /** Runs inside the creating transaction (the idempotency record is completed there). */
   inTransaction?: (tx: Tx, created: CreatedTicket) => Promise<void>;
+  /** The process's intake rules (the knowledge service); absent: read from the database. */
+  intakeRules?: IntakeRulesSource;
 }
 
 function deriveTitle(description: string): string {
@@ -97,7 +102,9 @@ export async function createTicket(
   const refs = resolveReferences(ctx, input);
   const now = ctx.now();
   const channel: Channel = input.channel;
-  const classified = { type: input.type, categoryCode: refs.categoryCode, subcategoryCode: refs.subcategoryCode, urgency: input.urgency };
+  // One urgency rule for every channel, decided here before the clock is set (urgent: accepted within 15 minutes).
+  const urgency = await decideTicketUrgency(ctx, input, options.intakeRules);
+  const classified = { type: input.type, categoryCode: refs.categoryCode, subcategoryCode: refs.subcategoryCode, urgency: urgency.level };
   const { acceptDueAt, basis } = acceptDue(ctx.rules.calendar, ctx.rules.settings.timeLimits, { ...classified, channel }, now);
   const ticketNo = await allocateTicketNo(ctx.db, now);
   const queryCode = generateQueryCode();
@@ -128,15 +135,15 @@ export async function createTicket(
         channel,
         channelUserId: input.channelUserId ?? null,
         addressee: input.addressee ?? null,
-        urgency: input.urgency,
+        urgency: urgency.level,
         acceptDueAt,
         createdAt: now,
         updatedAt: now,
       },
-      { public: true, data: { channel, acceptBasis: basis } },
+      { public: true, data: { channel, acceptBasis: basis, urgency } },
     );
     if (input.photos?.length) await claimUploadDrafts(tx, ctx, ticket.id, input.photos);
-    const created = { ticket, queryCode, replyWorkingDays: days };
+    const created = { ticket, queryCode, replyWorkingDays: days, urgency };
     await options.inTransaction?.(tx, created);
     return created;
   });

@@ -11,6 +11,8 @@ import { authenticateCitizen, type CitizenProof, lookupTicket } from '../../doma
 import { rateByCitizen } from '../../domain/tickets/rate.ts';
 import { CitizenRatingInput, CreateTicketInput, LookupInput, QueryCode } from '../../domain/tickets/schemas.ts';
 import { STATUS_LABELS } from '../../domain/tickets/state-machine.ts';
+import { URGENCY_LABELS } from '../../domain/labels.ts';
+import { URGENCIES } from '@hotline/db/enums';
 import { ErrorBody } from '../errors.ts';
 import { isInternalRequest } from '../middleware.ts';
 import { clientKey, createRouter, domainContext } from '../router.ts';
@@ -30,6 +32,8 @@ export const TicketCreated = z
     statusLabel: z.string().openapi({ example: '待受理' }),
     dueAt: z.string().openapi({ description: '热线受理时限（ISO 8601）' }),
     replyWorkingDays: z.number().int().openapi({ description: '派单后承办单位答复的工作日时限' }),
+    urgency: z.enum(URGENCIES).openapi({ description: '热线按同一规则（紧急和应急规则、受理模型）判定的紧急程度；客户端不能指定' }),
+    urgencyLabel: z.string().openapi({ example: '一般' }),
   })
   .openapi('TicketCreated');
 
@@ -42,6 +46,8 @@ export function ticketCreatedBody(created: CreatedTicket): z.infer<typeof Ticket
     statusLabel: STATUS_LABELS[created.ticket.status],
     dueAt: created.ticket.acceptDueAt!.toISOString(),
     replyWorkingDays: created.replyWorkingDays,
+    urgency: created.urgency.level,
+    urgencyLabel: URGENCY_LABELS[created.urgency.level],
   };
 }
 
@@ -115,6 +121,7 @@ export function publicTicketRoutes(deps: AppDeps) {
         deps.limiter.assertNotSpent(limits, flooded);
         const pow = checkPow();
         const created = await createTicket(ctx, input, {
+          intakeRules: deps.knowledge,
           inTransaction: async (tx) => {
             if (pow) await consumeChallenge(tx, pow);
             await deps.limiter.takeAll(tx, limits, flooded);
@@ -135,6 +142,7 @@ export function publicTicketRoutes(deps: AppDeps) {
         deps.limiter.assertNotSpent(limits, flooded);
         const pow = checkPow();
         const created = await createTicket(ctx, input, {
+          intakeRules: deps.knowledge,
           inTransaction: async (tx, result) => {
             if (pow) await consumeChallenge(tx, pow);
             await deps.limiter.takeAll(tx, limits, flooded);
