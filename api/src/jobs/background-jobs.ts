@@ -13,6 +13,7 @@ import { purgeExpiredSessions } from '../domain/staff/sessions.ts';
 import { autoCloseUnrated } from '../domain/tickets/close.ts';
 import type { Logger } from '../http/logger.ts';
 import { claimJobPeriod } from './job-claims.ts';
+import { INTAKE_RETRAIN_JOB, inRetrainWindow, lastRetrainStart, type RetrainResult, retrainFromCorrections } from './intake-retraining.ts';
 
 /**
  * Periodic work of one process: the outbox worker, closing unrated replies,
@@ -31,6 +32,8 @@ export class BackgroundJobs {
   readonly #limiter: RateLimiter;
   readonly #logger: Logger;
   readonly #knowledge: KnowledgeService;
+  /** The nightly retraining (job_runs) this process's intake model includes; null: only the shipped files. */
+  #retrainedFor: Date | null = null;
 
   constructor(deps: { db: Db; rules: RulesCache; limiter: RateLimiter; logger: Logger; knowledge: KnowledgeService }) {
     this.#db = deps.db;
@@ -77,13 +80,32 @@ export class BackgroundJobs {
     return this.runHousekeeping();
   }
 
-  start({ housekeepingMs = 10 * 60_000 } = {}): void {
+  /**
+   * The nightly retraining of the intake model from dispatchers' corrections.
+   * In the night window one instance claims the night's run (job_runs) and
+   * retrains; every other instance, and any started since, sees the newer run
+   * and retrains its own model too (each process holds its model in memory).
+   * Returns null when this process's model is already up to date.
+   */
+  async runIntakeRetrainingOnce(now = new Date()): Promise<RetrainResult | null> {
+    const claimed = inRetrainWindow(now) && (await claimJobPeriod(this.#db, INTAKE_RETRAIN_JOB, 20 * 3600_000, this.instance));
+    const last = await lastRetrainStart(this.#db);
+    if (!claimed && (!last || (this.#retrainedFor && last.getTime() <= this.#retrainedFor.getTime()))) return null;
+    const result = await retrainFromCorrections(this.#db);
+    this.#retrainedFor = last;
+    this.#logger.info('intake model retrained', { ...result, claimed, instance: this.instance });
+    return result;
+  }
+
+  start({ housekeepingMs = 10 * 60_000, retrainCheckMs = 60 * 60_000 } = {}): void {
     this.outbox.start();
     const housekeeping = () =>
       this.runHousekeepingOnce(housekeepingMs)
         .then((ran) => ran && ran.closed > 0 && this.#logger.info('auto-closed unrated replies', { closed: ran.closed }))
         .catch((error) => this.#logger.error('housekeeping failed', safeErrorFields(error)));
     this.#timers.push(setTimeout(housekeeping, 5_000), setInterval(housekeeping, housekeepingMs));
+    const retrain = () => this.runIntakeRetrainingOnce().catch((error) => this.#logger.error('intake retraining failed', safeErrorFields(error)));
+    this.#timers.push(setInterval(retrain, retrainCheckMs));
   }
 
   async stop(): Promise<void> {

@@ -5,6 +5,7 @@ import { getTicketByNo, requireRole } from './internal.ts';
 import type { AcceptInput } from './schemas.ts';
 import { transition } from './transition.ts';
 import { ACTION_ROLES } from './action-roles.ts';
+import { correctionsOf, recordCorrections } from './intake-corrections.ts';
 
 /** 受理: an operator takes a submitted ticket and may correct its type, category and urgency. */
 export async function acceptTicket(ctx: DomainContext, ticketNo: string, input: AcceptInput) {
@@ -18,11 +19,14 @@ export async function acceptTicket(ctx: DomainContext, ticketNo: string, input: 
   }
   if (input.type) patch.type = input.type;
   if (input.urgency) patch.urgency = input.urgency;
+  // What the operator changed from what intake suggested: labelled examples for the intake model.
+  const corrections = correctionsOf(ticket, patch);
   return transition(ctx, {
     ticket,
     action: 'accept',
     to: 'accepted',
     patch,
     event: { note: input.note, public: true, data: { category: patch.categoryCode, type: input.type, urgency: input.urgency } },
+    alsoWrite: (tx, updated) => recordCorrections(tx, ctx, updated.id, 'accept', corrections),
   });
 }

@@ -8,6 +8,7 @@ import { getTicketByNo, requireRole, unitName } from './internal.ts';
 import type { DispatchInput } from './schemas.ts';
 import { transition } from './transition.ts';
 import { ACTION_ROLES } from './action-roles.ts';
+import { correctionsOf, recordCorrections } from './intake-corrections.ts';
 
 /**
  * 派单: to a lead unit and co-units, by default the routing suggestion. The
@@ -40,6 +41,8 @@ export async function dispatchTicket(ctx: DomainContext, ticketNo: string, input
       ? 'yes'
       : 'no';
 
+  // A category the dispatcher changed from the ticket's: a labelled example for the intake model.
+  const corrections = input.category ? correctionsOf(ticket, { categoryCode, subcategoryCode }) : [];
   const now = ctx.now();
   const due = dispatchDueTimes(ctx.rules.calendar, ctx.rules.settings.timeLimits, { ...ticket, categoryCode, subcategoryCode }, now);
   return transition(ctx, {
@@ -82,6 +85,7 @@ export async function dispatchTicket(ctx: DomainContext, ticketNo: string, input
         dispatchedAt: now,
         followedSuggestion: followed,
       });
+      await recordCorrections(tx, ctx, updated.id, 'dispatch', corrections);
     },
   });
 }
