@@ -97,20 +97,27 @@ describe('GET /api/staff/tickets/{no}/similar', () => {
   it('shows a unit handler only its own unit’s tickets, and another unit’s ticket is not found', async () => {
     const place = { district: 'xiling', street: 'xiling_cuihu', address: '翠湖花园 2 栋' };
     const outage = { type: 'complaint', category: 'utilities.water_outage', title: '翠湖花园停水', description: '翠湖花园 2 栋从今天早上开始停水，没有任何通知，请尽快恢复供水。', location: place };
-    const [a, b, c] = await Promise.all([file(outage), file({ ...outage, title: '翠湖花园停水一天了' }), file({ ...outage, title: '翠湖花园没有水' })]);
-    for (const no of [a, b, c]) await ok(operator, no, 'accept');
+    const [a, b, c, d] = await Promise.all([
+      file(outage),
+      file({ ...outage, title: '翠湖花园停水一天了' }),
+      file({ ...outage, title: '翠湖花园没有水' }),
+      file({ ...outage, title: '翠湖花园停水停电' }),
+    ]);
+    for (const no of [a, b, c, d]) await ok(operator, no, 'accept');
     await ok(dispatcher, a, 'dispatch', { leadUnitId: 'util_water', coUnitIds: [] });
     await ok(dispatcher, b, 'dispatch', { leadUnitId: 'util_water', coUnitIds: [] });
     await ok(dispatcher, c, 'dispatch', { leadUnitId: 'util_power', coUnitIds: [] });
+    // The water company assists on this one: it sees it.
+    await ok(dispatcher, d, 'dispatch', { leadUnitId: 'util_power', coUnitIds: ['util_water'] });
 
-    expect(nos(await similar(dispatcher, a)).sort()).toEqual([b, c].sort());
-    expect(nos(await similar(water, a))).toEqual([b]);
+    expect(nos(await similar(dispatcher, a)).sort()).toEqual([b, c, d].sort());
+    expect(nos(await similar(water, a)).sort()).toEqual([b, d].sort());
     const notMine = await api.get(`/api/staff/tickets/${c}/similar`, { token: water.token });
     expect(notMine.status).toBe(404);
     expect(notMine.text).not.toContain('翠湖');
     expect((await api.get(`/api/staff/tickets/${a}/similar`, { token: editor.token })).status).toBe(403);
     expect((await api.get(`/api/staff/tickets/${a}/similar`)).status).toBe(401);
-    expect(nos(await similar(power, c))).toEqual([]);
+    expect(nos(await similar(power, c))).toEqual([d]);
   });
 
   it('looks back 30 days only', async () => {

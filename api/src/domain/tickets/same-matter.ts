@@ -1,5 +1,5 @@
 import { tickets } from '@hotline/db';
-import { and, arrayContains, between, desc, eq, gte, ne, notInArray, or, type SQL } from 'drizzle-orm';
+import { and, between, desc, eq, gte, ne, notInArray, or, type SQL, sql } from 'drizzle-orm';
 import { searchEntries } from '../knowledge/ask.ts';
 import type { KnowledgeService } from '../knowledge/knowledge-service.ts';
 import type { DomainContext } from '../context.ts';
@@ -97,7 +97,7 @@ export async function findSameMatter(ctx: DomainContext, ticketNo: string, optio
   }
   if (place.length === 0 && ticket.categoryCode) place.push(eq(tickets.categoryCode, ticket.categoryCode));
   const scope =
-    staff.role === 'unit_handler' && staff.unitId ? or(eq(tickets.leadUnitId, staff.unitId), arrayContains(tickets.coUnitIds, [staff.unitId])) : undefined;
+    staff.role === 'unit_handler' && staff.unitId ? or(eq(tickets.leadUnitId, staff.unitId), sql`${tickets.coUnitIds} @> ${JSON.stringify([staff.unitId])}::jsonb`) : undefined;
   const rows = await ctx.db
     .select({
       ticketNo: tickets.ticketNo,
