@@ -148,7 +148,7 @@ describe('系统管理', () => {
     await inspect(admin, 'admin-calendar-errors-1366');
 
     await form.getByLabel('日期').fill(target!);
-    await form.getByLabel('休息（不计入工作日）').check();
+    await form.getByLabel('休息日', { exact: true }).check();
     await form.getByLabel('原因').fill('台风停工');
     await form.getByRole('button', { name: '保存这一天' }).click();
     await page.waitForURL(/saved=/);
