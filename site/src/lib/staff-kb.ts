@@ -1,0 +1,151 @@
+/**
+ * The knowledge console's calls to /api/kb/admin/*, made in-process like the
+ * rest of the staff area, with the editor's session token. The API holds
+ * every rule (drafts, second-editor review, versions); these are typed
+ * wrappers only.
+ */
+import type { getEntryForEditor, listEntriesForEditor } from '../../../api/src/domain/knowledge/read-entries.ts';
+import type { previewAnswer } from '../../../api/src/domain/knowledge/preview-answer.ts';
+import type { listUnanswered } from '../../../api/src/domain/knowledge/unanswered.ts';
+import type { ApiClient } from './api-client.ts';
+
+/** Dates travel as ISO strings over HTTP. */
+type Json<T> = T extends Date ? string : T extends (infer U)[] ? Json<U>[] : T extends object ? { [K in keyof T]: Json<T[K]> } : T;
+
+export type KbEntryList = Json<Awaited<ReturnType<typeof listEntriesForEditor>>>;
+export type KbEntryRow = KbEntryList['items'][number];
+export type KbEntryDetail = Json<Awaited<ReturnType<typeof getEntryForEditor>>>;
+export type KbVersion = KbEntryDetail['versions'][number];
+export type KbContent = KbVersion['content'];
+export type KbPreview = ReturnType<typeof previewAnswer>;
+export type KbUnanswered = Json<Awaited<ReturnType<typeof listUnanswered>>['items'][number]>;
+
+/** The content an editor sends (the category as its most specific code). */
+export interface KbContentBody {
+  question: string;
+  alternates: string[];
+  answer: string;
+  category: string;
+  unitId: string | null;
+  keywords: string[];
+  effectiveFrom: string | null;
+  expiresOn: string | null;
+}
+
+export class KbApi {
+  readonly #api: ApiClient;
+  readonly #token: string;
+
+  constructor(api: ApiClient, token: string) {
+    this.#api = api;
+    this.#token = token;
+  }
+
+  #call<T>(method: string, path: string, body?: unknown) {
+    return this.#api.request<T>(method, path, body, { authorization: `Bearer ${this.#token}` });
+  }
+
+  /** `search`: the list's filters as the page's own query string holds them. */
+  list(search: URLSearchParams) {
+    const text = search.toString();
+    return this.#call<KbEntryList>('GET', `/api/kb/admin/entries${text ? `?${text}` : ''}`);
+  }
+
+  entry(id: string) {
+    return this.#call<KbEntryDetail>('GET', `/api/kb/admin/entries/${encodeURIComponent(id)}`);
+  }
+
+  create(content: KbContentBody) {
+    return this.#call<{ id: string; version: number }>('POST', '/api/kb/admin/entries', content);
+  }
+
+  save(id: string, content: KbContentBody, expectedVersion: number | undefined) {
+    return this.#call<{ id: string; version: number }>('PUT', `/api/kb/admin/entries/${encodeURIComponent(id)}`, {
+      content,
+      ...(expectedVersion ? { expectedVersion } : {}),
+    });
+  }
+
+  /** submit, approve, return or archive, with an optional note. */
+  review(id: string, verb: 'submit' | 'approve' | 'return' | 'archive', note?: string) {
+    return this.#call<{ id: string; status: string; version: number }>('POST', `/api/kb/admin/entries/${encodeURIComponent(id)}/${verb}`, note ? { note } : {});
+  }
+
+  restore(id: string, version: number) {
+    return this.#call<{ id: string; version: number }>('POST', `/api/kb/admin/entries/${encodeURIComponent(id)}/restore`, { version });
+  }
+
+  /** 未解答问题, most asked first. */
+  unanswered(status: 'open' | 'resolved' | 'dismissed', page: number) {
+    return this.#call<{ items: KbUnanswered[]; total: number; page: number; pageSize: number }>('GET', `/api/kb/admin/unanswered?status=${status}&page=${page}&pageSize=30`);
+  }
+
+  createFromUnanswered(queueId: number, content: KbContentBody) {
+    return this.#call<{ id: string; version: number }>('POST', `/api/kb/admin/unanswered/${queueId}/create-entry`, content);
+  }
+
+  attachUnanswered(queueId: number, entryId: string) {
+    return this.#call<{ id: string; version: number }>('POST', `/api/kb/admin/unanswered/${queueId}/attach`, { entryId });
+  }
+
+  dismissUnanswered(queueId: number) {
+    return this.#call<null>('POST', `/api/kb/admin/unanswered/${queueId}/dismiss`);
+  }
+
+  preview(answer: string, question?: string) {
+    return this.#call<KbPreview>('POST', '/api/kb/admin/preview', { answer, ...(question ? { question } : {}) });
+  }
+}
+
+/** The roles that may use the console; the API decides, this only hides the link and answers 404 early. */
+export const KB_ROLES = ['editor', 'admin'];
+
+const lines = (value: string) => value.split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
+
+/** The editor form's fields as the API's content body: one alternate per line, keywords split at commas, 、 or lines. */
+export function kbContentFromForm(form: FormData): KbContentBody {
+  const text = (name: string) => String(form.get(name) ?? '').trim();
+  return {
+    question: text('question'),
+    alternates: lines(String(form.get('alternates') ?? '')),
+    answer: text('answer'),
+    category: text('category'),
+    unitId: text('unitId') || null,
+    keywords: text('keywords').split(/[,，、;；\n]+/).map((s) => s.trim()).filter(Boolean),
+    effectiveFrom: text('effectiveFrom') || null,
+    expiresOn: text('expiresOn') || null,
+  };
+}
+
+/** Form values (strings) of stored content, for filling the editor. */
+export function kbFormValues(c: KbContent): Record<string, string> {
+  return {
+    question: c.question,
+    alternates: c.alternates.join('\n'),
+    answer: c.answer,
+    category: c.subcategoryCode ?? c.categoryCode,
+    unitId: c.unitId ?? '',
+    keywords: c.keywords.join('、'),
+    effectiveFrom: c.effectiveFrom ?? '',
+    expiresOn: c.expiresOn ?? '',
+  };
+}
+
+/**
+ * The API's validation messages at the editor's fields: `content.answer`,
+ * `alternates.3` and `answer` all belong to the field named by their first
+ * part after `content`; anything else is a message for the whole form.
+ */
+export function kbFieldErrors(details: unknown): { fields: Record<string, string>; general: string[] } {
+  const fields: Record<string, string> = {};
+  const general: string[] = [];
+  for (const d of Array.isArray(details) ? (details as { path: string; message: string }[]) : []) {
+    const parts = d.path.split('.').filter((p) => p !== 'content');
+    const name = parts[0];
+    if (name) {
+      const index = parts[1] !== undefined && /^\d+$/.test(parts[1]) ? Number(parts[1]) : null;
+      fields[name] ??= index !== null && name === 'alternates' ? `第 ${index + 1} 行：${d.message}` : d.message;
+    } else general.push(d.message);
+  }
+  return { fields, general };
+}
