@@ -30,7 +30,7 @@ function updateBadges(counts: QueueCount[]) {
 function updateNotice(counts: QueueCount[]) {
   if (!notice) return;
   const base = Number(notice.dataset.count ?? '0');
-  const now = counts.find((c) => c.queue === notice.dataset.queue)?.count;
+  const now = counts.find((c) => c.queue === notice.dataset.noticeQueue)?.count;
   if (now === undefined) return;
   const fresh = now - base;
   const link = notice.querySelector('a')!;
