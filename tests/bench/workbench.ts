@@ -25,6 +25,7 @@ import { start } from '../../api/src/server.ts';
 const TICKETS = Number(process.env.BENCH_TICKETS || 200_000);
 const RUNS = Number(process.env.BENCH_RUNS || 30);
 const WARMUP = 3;
+const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
 const serverUrl = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const url = process.env.BENCH_DATABASE_URL || Object.assign(new URL(serverUrl), { pathname: '/hotline_bench' }).toString();
 const dbName = new URL(url).pathname.slice(1);
@@ -80,6 +81,9 @@ async function setIndexes(present: boolean) {
 if (withoutIndexes) {
   console.log(`dropping for this run: ${indexNames.join(', ')}`);
   await setIndexes(false);
+} else {
+  // Rebuilds any left out by an interrupted BENCH_WITHOUT_INDEXES run (a no-op otherwise).
+  await setIndexes(true);
 }
 
 // 2. One account per role; the unit handler works for the unit with the most tickets.
@@ -118,7 +122,8 @@ await database.close();
 
 // 3. The real app on that database, with a build of the portal of its own (another engineer's rebuild of site/dist must not pull pages away mid-run).
 const dataDir = mkdtempSync(join(tmpdir(), 'hotline-bench-workbench-'));
-const siteDir = join(dataDir, 'site');
+// Inside the repository (ignored .preview/), so the build finds its packages in node_modules.
+const siteDir = fileURLToPath(new URL(`../../site/.preview/bench-workbench-${process.pid}`, import.meta.url));
 const build = spawnSync(process.execPath, [fileURLToPath(new URL('../../scripts/build-site.mjs', import.meta.url)), '--out', siteDir], { stdio: ['ignore', 'ignore', 'inherit'] });
 if (build.status !== 0) throw new Error('building the portal failed');
 const running = await start(
@@ -144,6 +149,8 @@ console.log('|---|---|---|---|---|---|---|---|');
 
 /** Times `paths` (one per run, cycled) as the logged-in role; every answer must be 200, or the row says what came back. */
 async function measure(group: string, what: string, role: string, token: string, paths: string[], note = '') {
+  // BENCH_ONLY=search (a regular expression on "group request") measures only the rows it matches.
+  if (only && !only.test(`${group} ${what}`)) return;
   const times: number[] = [];
   let info = note;
   try {
@@ -212,6 +219,7 @@ try {
 } finally {
   await running.close();
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(siteDir, { recursive: true, force: true });
   if (withoutIndexes) await setIndexes(true);
 }
 

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { DomainContext, StaffActor } from '../context.ts';
 import { forbidden } from '../errors.ts';
 import { requireStaff } from './internal.ts';
+import { TICKET_NO_PATTERN } from './numbers.ts';
 import { PhoneNumber } from './schemas.ts';
 import { summarize } from './staff-view.ts';
 
@@ -212,7 +213,9 @@ export async function listQueue(ctx: DomainContext, query: QueueQuery, meta: { i
     const words = or(sql`${tickets.title} ilike ${pattern}`, sql`${tickets.description} ilike ${pattern}`, sql`${tickets.address} ilike ${pattern}`)!;
     // Two characters or more: the bigram index finds the tickets holding every piece of the words first (same result, no full scan).
     const indexed = [...query.q].length >= 2 ? and(sql`${TICKET_SEARCH_TEXT} @> hotline_bigrams(lower(${query.q}))`, words)! : words;
-    conditions.push(or(eq(tickets.ticketNo, query.q), indexed)!);
+    // Ticket numbers are digits only: anything else cannot be one, and leaving the number out keeps the
+    // bigram test in the index alone (beside an OR PostgreSQL works it out again for every row found: 4.4 s vs 0.13 s).
+    conditions.push(TICKET_NO_PATTERN.test(query.q) ? or(eq(tickets.ticketNo, query.q), indexed)! : indexed);
   }
   if (query.phone) {
     conditions.push(eq(tickets.citizenPhone, query.phone));
