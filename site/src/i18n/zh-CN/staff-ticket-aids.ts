@@ -18,6 +18,7 @@ export const ticketAids = {
     empty: '知识库里没有与本工单相近的条目。',
     unavailable: '知识库搜索暂时不可用，请稍后刷新。',
     use: '用此条答复',
+    gone: '这条知识暂时取不到（可能刚被修改或搜索暂不可用），请刷新页面后重选，或直接填写答复。',
   },
   answer: {
     previewSubmit: '预览答复',
