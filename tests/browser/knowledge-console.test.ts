@@ -183,6 +183,9 @@ describe('知识库管理', () => {
     const answerRow = reviewer.page.locator('[data-diff-field="answer"]');
     expect(await answerRow.getAttribute('data-changed')).toBe('1');
     expect(await reviewer.page.locator('[data-diff-field="question"]').getAttribute('data-changed')).toBe('0');
+    // The added line is marked in the proposal; the live side keeps every line unmarked.
+    expect(await answerRow.locator('[data-diff-side="proposed"] ins').allTextContents()).toEqual(['周一闭馆，法定节假日另行通知。']);
+    expect(await answerRow.locator('[data-diff-side="live"] del').count()).toBe(0);
     await inspect(reviewer, 'kb-review-390');
     await phoneParts(reviewer.page, 'kb-review-390', 4);
     await reviewer.page.getByLabel(/^审核意见/).fill('请写明节假日开放安排的查询方式');

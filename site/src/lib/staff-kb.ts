@@ -108,7 +108,8 @@ export function kbContentFromForm(form: FormData): KbContentBody {
   return {
     question: text('question'),
     alternates: lines(String(form.get('alternates') ?? '')),
-    answer: text('answer'),
+    // Browsers send a textarea's line breaks as CRLF; the answer is stored with LF, as imports write it.
+    answer: text('answer').replace(/\r\n?/g, '\n'),
     category: text('category'),
     unitId: text('unitId') || null,
     keywords: text('keywords').split(/[,，、;；\n]+/).map((s) => s.trim()).filter(Boolean),
