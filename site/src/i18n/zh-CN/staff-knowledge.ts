@@ -56,7 +56,7 @@ export const staffKnowledge = {
     attachTo: '作为其他问法加入条目',
     attachEntry: '条目编号',
     otherEntry: '其他条目（在下面填写编号）',
-    attachHint: '选一个搜索找到的条目，或填写条目编号。加入后成为该条目的草稿修改，须审核通过后生效。',
+    attachHint: '选一个搜索找到的条目，或选“其他条目”并填写条目编号。加入后成为该条目的草稿修改，须审核通过后生效。',
     attach: '加入',
     dismiss: '忽略',
     dismissHint: '不需要知识条目（如无意义的内容、个人求助）。',
