@@ -22,10 +22,10 @@ export interface RuleText {
   variants: string[];
   /** Positions of each syllable, built on first use: a sound match can only start where its first syllable is. */
   starts?: Map<string, number[]>;
-  /** A 2,048-bit Bloom filter of the text's characters, built on first use (see found()). */
-  bloom?: Uint32Array;
   /** Every piece of the normalised text up to SHORT_WORD characters long, built on first use (see found()). */
   pieces?: Set<string>;
+  /** The words of each prepared rule set this text contains, found all at once on first use (see found()). */
+  foundBy?: Map<WordIndex, Set<PreparedWord>>;
 }
 
 export function ruleText(raw: string, variants: string[] = []): RuleText {
@@ -38,8 +38,8 @@ export function ruleText(raw: string, variants: string[] = []): RuleText {
     readings: chars.map(readings),
     variants: variants.filter((v) => v && v !== normalized),
     starts: undefined,
-    bloom: undefined,
     pieces: undefined,
+    foundBy: undefined,
   };
 }
 
@@ -48,8 +48,23 @@ interface PreparedWord {
   text: string;
   chars: string[];
   readings: string[][] | null;
-  /** Each character's code point, for the Bloom filter of a text's characters. */
-  codes: number[];
+  /** The index of every word of the rules prepared with it. */
+  index: WordIndex;
+}
+
+/**
+ * Every word of one prepareRules() call, indexed so a text finds the words it
+ * contains by looking up its own pieces and syllables, instead of trying each
+ * of the thousands of words (the emergency rules alone have 5,800) on every
+ * new ticket.
+ */
+interface WordIndex {
+  /** Words of up to SHORT_WORD characters, by their text. */
+  short: Map<string, PreparedWord[]>;
+  /** Longer words, searched for. */
+  long: PreparedWord[];
+  /** Words matched by sound too, under every way of saying their first two syllables ("zhao huo"). */
+  bySoundPair: Map<string, PreparedWord[]>;
 }
 
 /**
@@ -61,19 +76,9 @@ function soundsLike(word: PreparedWord, text: RuleText): boolean {
   const wanted = word.readings;
   if (!wanted) return false;
   const n = wanted.length;
-  if (!text.starts) {
-    const starts = new Map<string, number[]>();
-    text.readings.forEach((rs, i) => {
-      for (const r of rs) {
-        const at = starts.get(r) ?? [];
-        if (at[at.length - 1] !== i) at.push(i);
-        starts.set(r, at);
-      }
-    });
-    text.starts = starts;
-  }
+  const starts = startsOf(text);
   const candidates = new Set<number>();
-  for (const r of wanted[0]!) for (const i of text.starts.get(r) ?? []) candidates.add(i);
+  for (const r of wanted[0]!) for (const i of starts.get(r) ?? []) candidates.add(i);
   for (const i of candidates) {
     if (i + n > text.readings.length) continue;
     let same = 0;
@@ -93,45 +98,72 @@ export interface PreparedRule extends IntakeRule {
   allWords: PreparedWord[];
 }
 
-const BLOOM_BITS = 2048;
-function bloomOf(text: RuleText): Uint32Array {
-  if (!text.bloom) {
-    text.bloom = new Uint32Array(BLOOM_BITS / 32);
-    for (const c of text.chars) {
-      const bit = c.codePointAt(0)! & (BLOOM_BITS - 1);
-      text.bloom[bit >>> 5]! |= 1 << (bit & 31);
-    }
-  }
-  return text.bloom;
-}
-
 /** Rule words up to this many characters are looked up among the text's pieces; longer ones searched for. */
 const SHORT_WORD = 6;
 function piecesOf(text: RuleText): Set<string> {
-  if (!text.pieces) {
-    text.pieces = new Set();
-    const { chars } = text;
-    for (let i = 0; i < chars.length; i++) {
-      let piece = '';
-      for (let k = i; k < chars.length && k - i < SHORT_WORD; k++) text.pieces.add((piece += chars[k]));
-    }
-  }
+  text.pieces ??= piecesOfChars(text.chars);
   return text.pieces;
 }
 
+function piecesOfChars(chars: readonly string[]): Set<string> {
+  const pieces = new Set<string>();
+  for (let i = 0; i < chars.length; i++) {
+    let piece = '';
+    for (let k = i; k < chars.length && k - i < SHORT_WORD; k++) pieces.add((piece += chars[k]));
+  }
+  return pieces;
+}
+
+function startsOf(text: RuleText): Map<string, number[]> {
+  if (!text.starts) {
+    const starts = new Map<string, number[]>();
+    text.readings.forEach((rs, i) => {
+      for (const r of rs) {
+        const at = starts.get(r) ?? [];
+        if (at[at.length - 1] !== i) at.push(i);
+        starts.set(r, at);
+      }
+    });
+    text.starts = starts;
+  }
+  return text.starts;
+}
+
+/** Every word of the index the text contains: by its characters, in a variant, or by sound. */
+function wordsIn(index: WordIndex, text: RuleText): Set<PreparedWord> {
+  const hit = new Set<PreparedWord>();
+  const take = (pieces: Iterable<string>) => {
+    for (const piece of pieces) for (const w of index.short.get(piece) ?? []) hit.add(w);
+  };
+  take(piecesOf(text));
+  for (const w of index.long) if (text.normalized.includes(w.text)) hit.add(w);
+  for (const v of text.variants) {
+    take(piecesOfChars([...v]));
+    for (const w of index.long) if (v.includes(w.text)) hit.add(w);
+  }
+  // A sound match says every syllable of the word in a row, so its first two are two neighbouring
+  // syllables of the text: only the words filed under those pairs are checked.
+  const { readings } = text;
+  const tried = new Set<PreparedWord>();
+  for (let i = 0; i + 1 < readings.length; i++) {
+    for (const a of readings[i]!) {
+      for (const b of readings[i + 1]!) {
+        for (const w of index.bySoundPair.get(`${a} ${b}`) ?? []) {
+          if (hit.has(w) || tried.has(w)) continue;
+          tried.add(w);
+          if (soundsLike(w, text)) hit.add(w);
+        }
+      }
+    }
+  }
+  return hit;
+}
+
 function found(word: PreparedWord, text: RuleText): boolean {
-  // One set lookup per short word instead of a search through the text: every new ticket is read by
-  // the emergency rules' 5,800 words on the filing path.
-  const contains = word.chars.length <= SHORT_WORD ? piecesOf(text).has(word.text) : text.normalized.includes(word.text);
-  if (contains) return true;
-  for (const v of text.variants) if (v.includes(word.text)) return true;
-  if (!word.readings) return false;
-  // A sound match shares at least half the word's characters in place, so at least that many must
-  // occur in the text (a Bloom filter may say yes wrongly, never no). Most words fail this at once.
-  const bloom = bloomOf(text);
-  let present = 0;
-  for (const code of word.codes) present += (bloom[(code & (BLOOM_BITS - 1)) >>> 5]! >>> (code & 31)) & 1;
-  return present * 2 >= word.codes.length && soundsLike(word, text);
+  text.foundBy ??= new Map();
+  let hit = text.foundBy.get(word.index);
+  if (!hit) text.foundBy.set(word.index, (hit = wordsIn(word.index, text)));
+  return hit.has(word);
 }
 
 /**
@@ -155,14 +187,25 @@ export function matchedWords(rule: PreparedRule, text: RuleText): string[] {
 /** Rules with their words normalised the way texts are (著火 and 着火, Ｗｉｆｉ and wifi meet) and in pinyin. */
 export function prepareRules(rules: readonly IntakeRule[]): PreparedRule[] {
   const norm = (words: string[]) => words.map((w) => normalizeText(w)).filter(Boolean);
+  const index: WordIndex = { short: new Map(), long: [], bySoundPair: new Map() };
   const withPinyin = (words: string[]): PreparedWord[] =>
-    words.map((text) => ({
-      text,
-      chars: [...text],
-      codes: [...text].map((c) => c.codePointAt(0)!),
-      // Two-character words have too many homophones (到地 and 倒地) to match by sound.
-      readings: [...text].length >= 3 && /^\p{Script=Han}+$/u.test(text) ? [...text].map(readings) : null,
-    }));
+    words.map((text) => {
+      const chars = [...text];
+      const word: PreparedWord = {
+        text,
+        chars,
+        // Two-character words have too many homophones (到地 and 倒地) to match by sound.
+        readings: chars.length >= 3 && /^\p{Script=Han}+$/u.test(text) ? chars.map(readings) : null,
+        index,
+      };
+      if (chars.length <= SHORT_WORD) index.short.set(text, [...(index.short.get(text) ?? []), word]);
+      else index.long.push(word);
+      const [first, second] = word.readings ?? [];
+      for (const a of new Set(first)) {
+        for (const b of new Set(second)) index.bySoundPair.set(`${a} ${b}`, [...(index.bySoundPair.get(`${a} ${b}`) ?? []), word]);
+      }
+      return word;
+    });
   return rules.map((r) => {
     const any = norm(r.any);
     const all = norm(r.all);
