@@ -2,6 +2,7 @@ import { attachments, tickets, uploadDrafts } from '@hotline/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, createHarness, type Harness } from '../support/harness.ts';
+import { NORMAL_SENTENCE, URGENT_SENTENCE } from '../support/urgency-sentences.ts';
 import { TINY_PNG, ticketBody } from '../support/factories.ts';
 import { leadingZeroBits, solveSum, solveWork } from '../support/pow.ts';
 
@@ -127,5 +128,18 @@ describe('POST /api/tickets/check', () => {
     expect(good.json.replyWorkingDays).toBeGreaterThan(0);
     expect(new Date(good.json.acceptDueAt).getTime()).toBeGreaterThan(h.clock.now().getTime());
     expect(await h.database.db.select({ id: tickets.id }).from(tickets)).toHaveLength(before.length);
+  });
+
+  it('shows the limits of the urgency the intake decides, as the filing will get them, whatever the client claims', async () => {
+    const urgent = await api.post('/api/tickets/check', ticketBody({ description: URGENT_SENTENCE }));
+    const claimed = await api.post('/api/tickets/check', ticketBody({ description: NORMAL_SENTENCE, urgency: 'urgent' }));
+    const c = await challenge();
+    const filed = await file(ticketBody({ description: URGENT_SENTENCE }), { 'pow-challenge': c.challenge, 'pow-answer': solveSum(c.question) });
+    expect(urgent.status).toBe(200);
+    expect(filed.status).toBe(201);
+    expect(urgent.json.acceptDueAt).toBe(filed.json.dueAt);
+    // An urgent filing is accepted within 15 minutes; the ordinary one gets the normal intake limit.
+    expect(new Date(urgent.json.acceptDueAt).getTime() - h.clock.now().getTime()).toBeLessThanOrEqual(15 * 60_000);
+    expect(new Date(claimed.json.acceptDueAt).getTime()).toBeGreaterThan(new Date(urgent.json.acceptDueAt).getTime());
   });
 });

@@ -83,9 +83,15 @@ function resolveReferences(ctx: DomainContext, input: CreateTicketInput | Create
  * Everything createTicket checks, without filing: a form's review step
  * shows the citizen their errors, or the time limits that will apply.
  */
-export function checkTicket(ctx: DomainContext, input: CreateTicketInput | CreatePhoneTicketInput): { acceptDueAt: Date; replyWorkingDays: number } {
+export async function checkTicket(
+  ctx: DomainContext,
+  input: CreateTicketInput | CreatePhoneTicketInput,
+  intakeRules?: IntakeRulesSource,
+): Promise<{ acceptDueAt: Date; replyWorkingDays: number }> {
   const refs = resolveReferences(ctx, input);
-  const classified = { type: input.type, categoryCode: refs.categoryCode, subcategoryCode: refs.subcategoryCode, urgency: input.urgency };
+  // The limits the filing will get: the urgency is the intake's decision, as in createTicket, not the client's.
+  const urgency = await decideTicketUrgency(ctx, input, intakeRules);
+  const classified = { type: input.type, categoryCode: refs.categoryCode, subcategoryCode: refs.subcategoryCode, urgency: urgency.level };
   const { acceptDueAt } = acceptDue(ctx.rules.calendar, ctx.rules.settings.timeLimits, { ...classified, channel: input.channel }, ctx.now());
   return { acceptDueAt, replyWorkingDays: replyWorkingDays(ctx.rules.settings.timeLimits, classified) };
 }

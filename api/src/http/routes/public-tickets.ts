@@ -173,7 +173,7 @@ export function publicTicketRoutes(deps: AppDeps) {
     async (c) => {
       const input = c.req.valid('json');
       const ctx = await domainContext(c, deps, { kind: 'citizen', channel: input.channel, channelUserId: input.channelUserId ?? null });
-      const checked = checkTicket(ctx, input);
+      const checked = await checkTicket(ctx, input, deps.knowledge);
       return c.json({ valid: true as const, acceptDueAt: checked.acceptDueAt.toISOString(), replyWorkingDays: checked.replyWorkingDays }, 200);
     },
   );
