@@ -1,4 +1,4 @@
-import { attachments, tickets, uploadDrafts } from '@hotline/db';
+import { attachments, rateLimitCounters, tickets, uploadDrafts } from '@hotline/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, createHarness, type Harness } from '../support/harness.ts';
@@ -113,6 +113,26 @@ describe('POST /api/uploads', () => {
     const bad = await file(ticketBody({ photos: ['../../etc/passwd'] }));
     expect(bad.status).toBe(400);
     expect(bad.json.error.details).toContainEqual({ path: 'photos.0', message: '照片编号无效' });
+  });
+});
+
+describe('filing limits', () => {
+  it('counts a filing in the ticket\'s own statement: the 11th of a phone in a day is refused, stores nothing and counts nothing', async () => {
+    const phone = '13912345678';
+    const filings = async () => (await h.database.db.select({ id: tickets.id }).from(tickets).where(eq(tickets.citizenPhone, phone))).length;
+    for (let i = 0; i < 10; i++) {
+      const res = await api.post('/api/tickets', ticketBody({ channel: 'telegram', channelUserId: `tg-limit-${i}`, contact: { name: '李四', phone } }), { internal: true });
+      expect(res.status, JSON.stringify(res.json)).toBe(201);
+    }
+    const refused = await api.post('/api/tickets', ticketBody({ channel: 'telegram', channelUserId: 'tg-limit-x', contact: { name: '李四', phone } }), { internal: true });
+    expect(refused.status).toBe(429);
+    expect(refused.json.error.message).toContain('提交过于频繁');
+    expect(await filings()).toBe(10);
+    const [counter] = await h.database.db.select({ count: rateLimitCounters.count }).from(rateLimitCounters).where(eq(rateLimitCounters.key, `file-phone:${phone}`));
+    expect(counter!.count).toBe(10);
+    // The chat account that was refused has not used up anything either.
+    const [chat] = await h.database.db.select({ count: rateLimitCounters.count }).from(rateLimitCounters).where(eq(rateLimitCounters.key, 'file-chat-user:telegram:tg-limit-x'));
+    expect(chat).toBeUndefined();
   });
 });
 

@@ -8,6 +8,7 @@ import { acceptDue, replyWorkingDays } from '../time-limits/due-times.ts';
 import { allocateTicketNo, generateQueryCode, hashQueryCode } from './numbers.ts';
 import type { CreatePhoneTicketInput, CreateTicketInput } from './schemas.ts';
 import { insertSubmittedTicket, type SubmittedTicket } from './transition.ts';
+import type { PreparedTake } from '../rate-limits/rate-limiter.ts';
 import { decideTicketUrgency, type IntakeRulesSource, type UrgencyBasis } from './urgency.ts';
 
 export interface CreatedTicket {
@@ -25,6 +26,8 @@ export interface CreateOptions {
   inTransaction?: (tx: Tx, created: CreatedTicket) => Promise<void>;
   /** The process's intake rules (the knowledge service); absent: read from the database. */
   intakeRules?: IntakeRulesSource;
+  /** Filing limits, counted in the ticket's own statement (RateLimiter.prepareTake). */
+  limits?: PreparedTake | null;
 }
 
 function deriveTitle(description: string): string {
@@ -147,6 +150,7 @@ export async function createTicket(
         updatedAt: now,
       },
       { public: true, data: { channel, acceptBasis: basis, urgency } },
+      options.limits ?? undefined,
     );
     if (input.photos?.length) await claimUploadDrafts(tx, ctx, ticket.id, input.photos);
     const created = { ticket, queryCode, replyWorkingDays: days, urgency };

@@ -3,6 +3,7 @@ import { and, eq, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import type { Actor, DomainContext } from '../context.ts';
 import { conflict } from '../errors.ts';
 import { bindStatement, StatementShapes } from '../compiled-statement.ts';
+import type { PreparedTake, TakenRow } from '../rate-limits/rate-limiter.ts';
 import { assertTransition, type TicketAction, type TicketStatus } from './state-machine.ts';
 
 export type TicketRow = typeof tickets.$inferSelect;
@@ -67,6 +68,8 @@ async function recordEvent(
   at: Date,
   /** A new ticket, inserted first in the same statement. */
   newTicket?: TicketInsert,
+  /** Filing limits counted in the same statement (settled before this returns: RATE_LIMITED throws). */
+  take?: PreparedTake,
 ): Promise<TicketEventRow> {
   const values = {
     ticketId: ticket.id,
@@ -90,7 +93,7 @@ async function recordEvent(
   // inserted in the same statement is checked at the end of the statement, when the ticket is there.
   const ticketKeys = newTicket ? Object.keys(newTicket).filter((key) => newTicket[key as keyof TicketInsert] !== undefined) : [];
   const eventKeys = Object.keys(values);
-  const statement = eventStatements.get(`${event.public ? 'public' : 'internal'}|${ticketKeys.join(',')}`, () => {
+  const statement = eventStatements.get(`${event.public ? 'public' : 'internal'}|${take?.size ?? 0}|${ticketKeys.join(',')}`, () => {
     const ctes: SQL[] = [];
     // getSQL(): a query builder put into sql`` directly is parenthesised as a subquery.
     if (newTicket) ctes.push(sql`t as (${tx.insert(tickets).values(placeholders('t.', ticketKeys) as unknown as TicketInsert).getSQL()})`);
@@ -103,6 +106,10 @@ async function recordEvent(
       // available_at keeps its default: the database's clock decides when a message is due.
       ctes.push(sql`o as (insert into ${outbox} (topic, payload, created_at)
         select 'ticket.public_event', ${sql.placeholder('o.payload')}::jsonb || jsonb_build_object('eventId', e.id), ${sql.placeholder('o.createdAt')}::timestamptz from e)`);
+    }
+    if (take) {
+      ctes.push(sql`r as (${take.upsert(tx, 'r.')})`);
+      return sql`with ${sql.join(ctes, sql`, `)} select (select id from e) as id, (select json_agg(json_build_object('key', r.key, 'count', r.count)) from r) as limits`;
     }
     return sql`with ${sql.join(ctes, sql`, `)} select id from e`;
   });
@@ -121,9 +128,12 @@ async function recordEvent(
     bound['o.payload'] = JSON.stringify(payload);
     bound['o.createdAt'] = at.toISOString();
   }
+  if (take) Object.assign(bound, take.values('r.'));
   const result = await tx.execute(bindStatement(statement, bound));
-  const rows = (Array.isArray(result) ? result : (result as { rows: { id: number | string | bigint }[] }).rows) as { id: number | string | bigint }[];
-  return { id: Number(rows[0]!.id), ...values };
+  type Row = { id: number | string | bigint; limits?: TakenRow[] | string | null };
+  const [row] = (Array.isArray(result) ? result : (result as { rows: Row[] }).rows) as Row[];
+  if (take) take.settle(typeof row!.limits === 'string' ? (JSON.parse(row!.limits) as TakenRow[]) : (row!.limits ?? []));
+  return { id: Number(row!.id), ...values };
 }
 
 /**
@@ -161,6 +171,7 @@ export async function insertSubmittedTicket(
   ctx: DomainContext,
   values: Omit<TicketInsert, 'status' | 'version'> & { id: string; createdAt: Date },
   event: EventSpec,
+  take?: PreparedTake,
 ): Promise<{ ticket: SubmittedTicket; event: TicketEventRow }> {
   assertTransition('submit', null, 'submitted');
   const ticket: SubmittedTicket = {
@@ -173,6 +184,6 @@ export async function insertSubmittedTicket(
     createdAt: values.createdAt,
   };
   // The ticket, its event and its outbox message in one statement: the intake path's round trips are its cost.
-  const row = await recordEvent(tx, ctx, ticket, 'submit', null, event, values.createdAt, { ...values, status: 'submitted', version: 1 });
+  const row = await recordEvent(tx, ctx, ticket, 'submit', null, event, values.createdAt, { ...values, status: 'submitted', version: 1 }, take);
   return { ticket, event: row };
 }

@@ -114,7 +114,7 @@ export function publicTicketRoutes(deps: AppDeps) {
         if (!challenge) throw new DomainError('VALIDATION', '请完成人机验证', [{ path: 'pow', message: '请完成人机验证' }]);
         return verifySolution(deps.secret, deps.config.powBits, { challenge, nonce: c.req.header('pow-nonce'), answer: c.req.header('pow-answer') }, ctx.now());
       };
-      // The filing is counted in its own transaction, in one statement for all limits: a refused
+      // The filing is counted in its own transaction, inside the ticket's own statement: a refused
       // or failed filing counts for nothing, and concurrent filings cannot slip past a limit.
       const flooded = '提交过于频繁，请稍后再试；紧急情况请直接拨打 12345';
       if (key === undefined) {
@@ -122,10 +122,8 @@ export function publicTicketRoutes(deps: AppDeps) {
         const pow = checkPow();
         const created = await createTicket(ctx, input, {
           intakeRules: deps.knowledge,
-          inTransaction: async (tx) => {
-            if (pow) await consumeChallenge(tx, pow);
-            await deps.limiter.takeAll(tx, limits, flooded);
-          },
+          limits: deps.limiter.prepareTake(limits, flooded),
+          inTransaction: pow ? (tx) => consumeChallenge(tx, pow) : undefined,
         });
         return c.json(respond(created), 201);
       }
@@ -143,9 +141,9 @@ export function publicTicketRoutes(deps: AppDeps) {
         const pow = checkPow();
         const created = await createTicket(ctx, input, {
           intakeRules: deps.knowledge,
+          limits: deps.limiter.prepareTake(limits, flooded),
           inTransaction: async (tx, result) => {
             if (pow) await consumeChallenge(tx, pow);
-            await deps.limiter.takeAll(tx, limits, flooded);
             await claim.complete(tx, 201, respond(result));
           },
         });
