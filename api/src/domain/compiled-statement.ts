@@ -1,5 +1,6 @@
 import { is, Param, Placeholder, type Query, SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
+import type { Queryable } from '@hotline/db';
 
 /**
  * A statement rendered to SQL once per shape and afterwards only given new
@@ -10,6 +11,8 @@ import { PgDialect } from 'drizzle-orm/pg-core';
  * values. Values still travel as bind parameters, never as SQL text.
  */
 export interface CompiledStatement {
+  /** The server-side name of the statement: PostgreSQL parses and plans it once per connection. */
+  name: string;
   text: string;
   slots: { name: string; encode: (value: unknown) => unknown }[];
 }
@@ -27,7 +30,20 @@ export function compileStatement(statement: SQL): CompiledStatement {
     if (is(p, Placeholder)) return { name: p.name, encode: (value: unknown) => value ?? null };
     throw new Error('compileStatement: every value of the statement must be a placeholder');
   });
-  return { text, slots };
+  return { name: `hl_${++compiled}`, text, slots };
+}
+
+let compiled = 0;
+
+/**
+ * Runs the compiled statement with these values on `q`, as a named statement,
+ * so PostgreSQL keeps its plan per connection (an unnamed statement of this
+ * size is parsed and planned again on every filing). Rows as `execute` gives them.
+ */
+export async function runStatement(q: Queryable, compiledStatement: CompiledStatement, values: Record<string, unknown>): Promise<unknown[]> {
+  const query = { sql: compiledStatement.text, params: compiledStatement.slots.map((slot) => slot.encode(values[slot.name])) };
+  const result = (await q._.session.prepareQuery(query, undefined, compiledStatement.name, false).execute()) as unknown;
+  return Array.isArray(result) ? result : (result as { rows: unknown[] }).rows;
 }
 
 /** An SQL already rendered: drizzle asks every SQL for its query (toQuery) before it runs it. */

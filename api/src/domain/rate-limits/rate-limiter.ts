@@ -1,6 +1,6 @@
-import { type Db, rateLimitCounters } from '@hotline/db';
+import { type Db, type Queryable, rateLimitCounters } from '@hotline/db';
 import { and, eq, gte, like, lt, type SQL, sql } from 'drizzle-orm';
-import { bindStatement, StatementShapes } from '../compiled-statement.ts';
+import { runStatement, StatementShapes } from '../compiled-statement.ts';
 import { DomainError } from '../errors.ts';
 
 /** takeAll's upsert by number of keys: rendered once (see compiled-statement.ts). */
@@ -85,12 +85,11 @@ export class RateLimiter {
    * written in key order, so two transactions never wait for each other in a
    * cycle.
    */
-  async takeAll(q: Pick<Db, 'insert' | 'execute'>, uses: readonly RateLimitUse[], message: string): Promise<void> {
+  async takeAll(q: Queryable, uses: readonly RateLimitUse[], message: string): Promise<void> {
     const take = this.prepareTake(uses, message);
     if (!take) return;
     const statement = takeStatements.get(String(take.size), () => take.upsert(q, ''));
-    const result = await q.execute(bindStatement(statement, take.values('')));
-    take.settle((Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as TakenRow[]);
+    take.settle((await runStatement(q, statement, take.values(''))) as TakenRow[]);
   }
 
   /**

@@ -2,7 +2,7 @@ import { type Queryable, outbox, type Tx, ticketEvents, tickets } from '@hotline
 import { and, eq, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import type { Actor, DomainContext } from '../context.ts';
 import { conflict } from '../errors.ts';
-import { bindStatement, StatementShapes } from '../compiled-statement.ts';
+import { runStatement, StatementShapes } from '../compiled-statement.ts';
 import type { PreparedTake, TakenRow } from '../rate-limits/rate-limiter.ts';
 import { assertTransition, type TicketAction, type TicketStatus } from './state-machine.ts';
 
@@ -129,9 +129,8 @@ async function recordEvent(
     bound['o.createdAt'] = at.toISOString();
   }
   if (take) Object.assign(bound, take.values('r.'));
-  const result = await tx.execute(bindStatement(statement, bound));
   type Row = { id: number | string | bigint; limits?: TakenRow[] | string | null };
-  const [row] = (Array.isArray(result) ? result : (result as { rows: Row[] }).rows) as Row[];
+  const [row] = (await runStatement(tx, statement, bound)) as Row[];
   if (take) take.settle(typeof row!.limits === 'string' ? (JSON.parse(row!.limits) as TakenRow[]) : (row!.limits ?? []));
   return { id: Number(row!.id), ...values };
 }
