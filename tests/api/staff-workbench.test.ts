@@ -14,7 +14,8 @@ let api: ReturnType<typeof client>;
 let operator: TestStaff, dispatcher: TestStaff, water: TestStaff, waterAffairs: TestStaff, power: TestStaff, supervisor: TestStaff;
 
 beforeAll(async () => {
-  h = await createHarness();
+  // With the city's knowledge content: urgency is decided by its intake rules, as in a running system.
+  h = await createHarness({ knowledge: 'content' });
   api = client(h);
   [operator, dispatcher, water, waterAffairs, power, supervisor] = await Promise.all([
     createStaff(h, 'operator'),
