@@ -190,7 +190,7 @@ describe('工单页', () => {
     const said = () => supervisor.page.locator('[data-lost-race]').innerText();
     await expect.poll(said).toContain('操作没有执行');
     expect(await said()).toContain('演示派单员');
-    expect(await said()).toContain('同意退单');
+    expect(await said()).toContain('批准退单');
     expect(await statusOf(supervisor.page)).toBe('已受理');
     expect(await supervisor.page.getByRole('button', { name: '驳回退单' }).count()).toBe(0);
     await inspect(supervisor, 'workbench-ticket-lost-race-1366');

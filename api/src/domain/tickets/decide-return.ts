@@ -7,7 +7,7 @@ import { transition } from './transition.ts';
 import { ACTION_ROLES } from './action-roles.ts';
 
 /**
- * 同意退单: the ticket goes back to `accepted` for a new dispatch and the
+ * 批准退单: the ticket goes back to `accepted` for a new dispatch and the
  * dispatch counts as not accurate. After `returnLimit` returns a supervisor
  * must decide, so a ticket cannot bounce between units for ever.
  */

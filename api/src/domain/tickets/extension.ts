@@ -27,7 +27,7 @@ export async function requestExtension(ctx: DomainContext, ticketNo: string, inp
   });
 }
 
-/** 同意延期: the due time moves to the requested one; the citizen sees the new limit. */
+/** 批准延期: the due time moves to the requested one; the citizen sees the new limit. */
 export async function approveExtension(ctx: DomainContext, ticketNo: string, input: { note?: string | undefined } = {}) {
   requireRole(ctx.actor, ACTION_ROLES.approve_extension, '审批延期');
   const ticket = await getTicketByNo(ctx.db, ticketNo);

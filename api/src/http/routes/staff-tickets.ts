@@ -205,10 +205,10 @@ export function staffTicketRoutes(deps: AppDeps) {
   action('dispatch', '派单（默认采用派单规则的建议）', DispatchInput, dispatchTicket);
   action('sign', '签收（主办单位）', NoteOnlyInput, signTicket);
   action('return', '申请退单（主办单位）', ReasonInput, requestReturn);
-  action('return/approve', '同意退单', NoteOnlyInput, approveReturn);
+  action('return/approve', '批准退单', NoteOnlyInput, approveReturn);
   action('return/deny', '驳回退单', ReasonInput, denyReturn);
   action('extension', '申请延期（主办单位）', ExtensionRequestInput, requestExtension);
-  action('extension/approve', '同意延期', NoteOnlyInput, approveExtension);
+  action('extension/approve', '批准延期', NoteOnlyInput, approveExtension);
   action('extension/deny', '驳回延期', ReasonInput, denyExtension);
   action('urge', '催办', NoteOnlyInput, urgeTicket);
   action('supervise', '督办', NoteOnlyInput, superviseTicket);
