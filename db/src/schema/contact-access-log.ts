@@ -6,8 +6,11 @@ export const contactAccessLog = pgTable(
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     staffId: text('staff_id').notNull(),
-    ticketId: text('ticket_id').notNull(),
+    /** The ticket whose data was shown; null for a phone search that found nothing (still an access to account for). */
+    ticketId: text('ticket_id'),
     purpose: text('purpose').notNull(),
+    /** What a search asked for, masked (138****5678): who looked for which number, even when nothing was found. */
+    searched: text('searched'),
     ip: text('ip'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
