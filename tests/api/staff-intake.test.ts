@@ -149,17 +149,34 @@ describe('批量操作', () => {
 });
 
 describe('工单搜索', () => {
-  it('finds a citizen’s tickets by exact phone and writes each found ticket to the access log', async () => {
+  it('finds a citizen’s tickets by exact phone in a POST body and writes each found ticket to the access log', async () => {
     const phone = phoneNumber();
     const [a, b] = [await file({ contact: { name: '李四', phone } }), await file({ contact: { name: '李四', phone } })];
     await file();
-    const res = await api.get(`/api/staff/tickets?queue=all&phone=${phone}`, { token: operator.token });
+    const logged = async () => h.database.db.select().from(contactAccessLog).where(and(eq(contactAccessLog.staffId, operator.id), eq(contactAccessLog.purpose, 'phone_search')));
+    const before = (await logged()).length;
+    const res = await api.post('/api/staff/tickets/search', { queue: 'all', phone }, { token: operator.token });
     expect(res.status, res.text).toBe(200);
     expect(res.json.items.map((i: { ticketNo: string }) => i.ticketNo).sort()).toEqual([a, b].sort());
-    const logged = await h.database.db.select().from(contactAccessLog).where(and(eq(contactAccessLog.staffId, operator.id), eq(contactAccessLog.purpose, 'phone_search')));
-    expect(logged.map((l) => l.ticketId).sort()).toEqual([(await row(a)).id, (await row(b)).id].sort());
+    const found = (await logged()).slice(before);
+    expect(found.map((l) => l.ticketId).sort()).toEqual([(await row(a)).id, (await row(b)).id].sort());
+    expect(found.every((l) => l.searched === `${phone.slice(0, 3)}****${phone.slice(-4)}`)).toBe(true);
     // A partial number is not a search: exact only.
-    expect((await api.get(`/api/staff/tickets?queue=all&phone=${phone.slice(0, 7)}`, { token: operator.token })).status).toBe(400);
+    expect((await api.post('/api/staff/tickets/search', { queue: 'all', phone: phone.slice(0, 7) }, { token: operator.token })).status).toBe(400);
+    // The number never travels in a URL: a GET carrying it is refused, not answered with the whole queue.
+    const inUrl = await api.get(`/api/staff/tickets?queue=all&phone=${phone}`, { token: operator.token });
+    expect(inUrl.status).toBe(400);
+    expect(inUrl.text).toContain('POST /api/staff/tickets/search');
+  });
+
+  it('logs a phone search that finds nothing, with the number masked', async () => {
+    const phone = phoneNumber();
+    const res = await api.post('/api/staff/tickets/search', { queue: 'all', phone }, { token: operator.token });
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.total).toBe(0);
+    const rows = await h.database.db.select().from(contactAccessLog).where(and(eq(contactAccessLog.staffId, operator.id), eq(contactAccessLog.searched, `${phone.slice(0, 3)}****${phone.slice(-4)}`)));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ purpose: 'phone_search', ticketId: null });
   });
 
   it('searches title, description and address in Chinese; a unit sees its own tickets only', async () => {

@@ -148,21 +148,25 @@ console.log('| group | request | role | p50 | p95 | max | target p95 | note |');
 console.log('|---|---|---|---|---|---|---|---|');
 
 /** Times `paths` (one per run, cycled) as the logged-in role; every answer must be 200, or the row says what came back. */
-async function measure(group: string, what: string, role: string, token: string, paths: string[], note = '') {
+async function measure(group: string, what: string, role: string, token: string, paths: (string | { path: string; json: unknown })[], note = '') {
   // BENCH_ONLY=search (a regular expression on "group request") measures only the rows it matches.
   if (only && !only.test(`${group} ${what}`)) return;
   const times: number[] = [];
   let info = note;
   try {
     for (let i = 0; i < WARMUP + RUNS; i++) {
-      const path = paths[i % paths.length]!;
+      const entry = paths[i % paths.length]!;
+      // A string is a GET; { path, json } a POST of that body (a phone search keeps the number out of the URL).
+      const path = typeof entry === 'string' ? entry : entry.path;
+      const headers: Record<string, string> = { cookie: `hl_session=${token}`, authorization: `Bearer ${token}` };
+      const init: RequestInit = typeof entry === 'string' ? { headers } : { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(entry.json) };
       const t0 = performance.now();
-      const res = await fetch(`${running.url}${path}`, { headers: { cookie: `hl_session=${token}`, authorization: `Bearer ${token}` }, redirect: 'manual' });
+      const res = await fetch(`${running.url}${path}`, { ...init, redirect: 'manual' });
       const body = await res.text();
       const ms = performance.now() - t0;
       if (res.status !== 200) throw new Error(`${res.status} on ${path}: ${body.replace(/\s+/g, ' ').slice(0, 120)}`);
       if (i >= WARMUP) times.push(ms);
-      if (i === 0 && path.startsWith('/api/staff/tickets?')) info = `${note}${note ? '; ' : ''}${(JSON.parse(body) as { total: number }).total} found`;
+      if (i === 0 && (path.startsWith('/api/staff/tickets?') || path === '/api/staff/tickets/search')) info = `${note}${note ? '; ' : ''}${(JSON.parse(body) as { total: number }).total} found`;
     }
   } catch (error) {
     // A page another engineer is changing may fail to render: say so and go on.
@@ -211,7 +215,7 @@ try {
       await measure('search', 'free text q= page 5', role, token, SEARCHES.map((q) => `/api/staff/tickets?queue=all&page=5&q=${encodeURIComponent(q)}`));
       await measure('search', 'ticket number q=', role, token, own.map((no) => `/api/staff/tickets?queue=all&q=${no}`));
     }
-    if (role === 'operator') await measure('search', 'phone= (exact)', role, token, phones.map((p) => `/api/staff/tickets?queue=all&phone=${p}`));
+    if (role === 'operator') await measure('search', 'POST …/search phone (exact)', role, token, phones.map((phone) => ({ path: '/api/staff/tickets/search', json: { queue: 'all', phone } })));
     for (const { queue } of queues) await measure('page', `/staff?queue=${queue}`, role, token, [`/staff?queue=${queue}`]);
     if (!withoutIndexes) await measure('page', '/staff?queue=all&q=… (search)', role, token, SEARCHES.map((q) => `/staff?queue=all&q=${encodeURIComponent(q)}`));
     await measure('page', '/staff/tickets/{no}', role, token, own.map((no) => `/staff/tickets/${no}`));

@@ -80,6 +80,11 @@ export class StaffApi {
     return this.#call<{ items: StaffTicketSummary[]; page: number; pageSize: number; total: number }>('GET', `/api/staff/tickets${text ? `?${text}` : ''}`);
   }
 
+  /** 按诉求人电话查找: the number goes in the body, never in a URL; the API logs the search. */
+  searchByPhone(phone: string, search: URLSearchParams) {
+    return this.#call<{ items: StaffTicketSummary[]; page: number; pageSize: number; total: number }>('POST', '/api/staff/tickets/search', { ...Object.fromEntries(search), phone });
+  }
+
   ticket(ticketNo: string) {
     return this.#call<StaffTicket>('GET', `/api/staff/tickets/${encodeURIComponent(ticketNo)}`);
   }

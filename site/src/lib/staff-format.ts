@@ -15,7 +15,7 @@ export function formatTime(iso: string | null | undefined): string {
 }
 
 /** The queue filters the workbench keeps in its URL, and passes on to the API as they are. */
-export const QUEUE_PARAMS = ['queue', 'type', 'category', 'district', 'channel', 'urgency', 'status', 'sort', 'q', 'phone', 'page'] as const;
+export const QUEUE_PARAMS = ['queue', 'type', 'category', 'district', 'channel', 'urgency', 'status', 'sort', 'q', 'page'] as const;
 
 export function queueSearch(url: URL, overrides: Record<string, string | null> = {}): URLSearchParams {
   const search = new URLSearchParams();

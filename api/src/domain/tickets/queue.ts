@@ -5,6 +5,7 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import type { DomainContext, StaffActor } from '../context.ts';
 import { forbidden } from '../errors.ts';
+import { maskPhone } from '../privacy/mask.ts';
 import { requireStaff } from './internal.ts';
 import { TICKET_NO_PATTERN } from './numbers.ts';
 import { PhoneNumber } from './schemas.ts';
@@ -83,12 +84,16 @@ export const QueueQuery = z.object({
   dueSoon: flag,
   supervised: flag,
   q: z.string().trim().max(60).optional(),
-  /** The citizen's phone, exact (after normalising); every such search is written to the contact access log. */
-  phone: PhoneNumber.optional(),
+  /** A phone number never travels in a URL (proxies, logs and browser history keep URLs): see TicketSearchInput. */
+  phone: z.never({ error: '按电话查找请用 POST /api/staff/tickets/search，电话号码不放在网址里' }).optional(),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });
 export type QueueQuery = z.infer<typeof QueueQuery>;
+
+/** The same filters in a POST body, with the citizen's phone (exact, after normalising); every such search is logged. */
+export const TicketSearchInput = QueueQuery.extend({ phone: PhoneNumber });
+export type TicketSearchInput = z.infer<typeof TicketSearchInput>;
 
 const WITH_UNIT = ['dispatched', 'in_progress', 'return_requested'] as const;
 
@@ -186,7 +191,7 @@ export async function queueCounts(ctx: DomainContext) {
  * A search by the citizen's phone ties a person to tickets: each ticket it finds
  * is written to the contact access log (purpose phone_search), as a reveal is.
  */
-export async function listQueue(ctx: DomainContext, query: QueueQuery, meta: { ip?: string | null } = {}) {
+export async function listQueue(ctx: DomainContext, query: QueueQuery | TicketSearchInput, meta: { ip?: string | null } = {}) {
   const staff = requireQueueViewer(ctx);
   const now = ctx.now();
   const conditions: SQL[] = [];
@@ -242,8 +247,12 @@ export async function listQueue(ctx: DomainContext, query: QueueQuery, meta: { i
       .offset((query.page - 1) * query.pageSize),
     ctx.db.select({ count: sql<number>`count(*)::int` }).from(tickets).where(where),
   ]);
-  if (query.phone && rows.length) {
-    await ctx.db.insert(contactAccessLog).values(rows.map((t) => ({ staffId: staff.id, ticketId: t.id, purpose: 'phone_search', ip: meta.ip ?? null, createdAt: now })));
+  if (query.phone) {
+    // Each ticket found is an access to that citizen's data; a search that finds nothing is still
+    // someone looking for a number, so it is logged too, with the number masked.
+    const searched = maskPhone(query.phone);
+    const found = rows.map((t) => ({ staffId: staff.id, ticketId: t.id, purpose: 'phone_search', searched, ip: meta.ip ?? null, createdAt: now }));
+    await ctx.db.insert(contactAccessLog).values(found.length ? found : [{ staffId: staff.id, ticketId: null, purpose: 'phone_search', searched, ip: meta.ip ?? null, createdAt: now }]);
   }
   return {
     items: rows.map((t) => summarize(ctx, t, now)),

@@ -13,7 +13,7 @@ import { requireRole } from '../../domain/tickets/internal.ts';
 import { markRepeat } from '../../domain/tickets/mark-repeat.ts';
 import { mergeTicket } from '../../domain/tickets/merge.ts';
 import { urgeTicket, superviseTicket } from '../../domain/tickets/oversight.ts';
-import { QueueQuery, listQueue, queueCounts } from '../../domain/tickets/queue.ts';
+import { QueueQuery, TicketSearchInput, listQueue, queueCounts } from '../../domain/tickets/queue.ts';
 import { recordCallback } from '../../domain/tickets/rate.ts';
 import { rejectTicket } from '../../domain/tickets/reject.ts';
 import { requestReturn } from '../../domain/tickets/request-return.ts';
@@ -96,11 +96,24 @@ export function staffTicketRoutes(deps: AppDeps) {
       path: '/api/staff/tickets',
       tags: ['staff'],
       summary: '工单队列',
-      description: '按状态、单位、分类、区、渠道、超期、临期、督办筛选，分页；q 搜索编号、标题、内容和地址，phone 按诉求人电话精确查找（找到的每件工单都记入访问日志，purpose = phone_search）。承办单位只能看到本单位主办或协办的工单。联系方式一律脱敏。',
+      description: '按状态、单位、分类、区、渠道、超期、临期、督办筛选，分页；q 搜索编号、标题、内容和地址。按诉求人电话查找用 POST /api/staff/tickets/search（网址里带 phone 一律拒绝）。承办单位只能看到本单位主办或协办的工单。联系方式一律脱敏。',
       request: { query: QueueQuery },
       responses: { 200: { content: { 'application/json': { schema: QueuePageSchema } }, description: '一页工单' }, ...errorResponses },
     }),
     async (c) => c.json(await listQueue(await domainContext(c, deps), c.req.valid('query'), { ip: c.get('clientIp') }), 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/staff/tickets/search',
+      tags: ['staff'],
+      summary: '按诉求人电话查找工单',
+      description: '电话号码精确匹配（先规范化），放在请求体里，不进网址；其余筛选同 GET /api/staff/tickets（字符串形式）。找到的每件工单都记入访问日志（purpose = phone_search）；一件也没找到也记一条（ticket_id 为空，searched 为脱敏号码）。',
+      request: { body: { content: { 'application/json': { schema: TicketSearchInput } }, required: true } },
+      responses: { 200: { content: { 'application/json': { schema: QueuePageSchema } }, description: '一页工单' }, ...errorResponses },
+    }),
+    async (c) => c.json(await listQueue(await domainContext(c, deps), c.req.valid('json'), { ip: c.get('clientIp') }), 200),
   );
 
   router.openapi(

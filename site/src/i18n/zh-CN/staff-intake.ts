@@ -83,6 +83,9 @@ export const staffIntake = {
     phoneHint: '按完整号码查找；每次查找都记入访问日志',
     submit: '查找',
     clear: '清除',
+    phoneResults: (n: number) => `这个电话的工单共 ${n} 件（本次查找已记入访问日志）。`,
+    phoneMore: (shown: number) => `这里列出最新的 ${shown} 件，可再按内容缩小范围。`,
+    formExpired: '页面已过期，未执行查找，请重新输入后查找。',
   },
   poll: {
     fresh: (n: number) => `有 ${n} 条新工单，刷新`,
