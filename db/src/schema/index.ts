@@ -31,3 +31,4 @@ export * from './job-runs.ts';
 export * from './chat-adapter-state.ts';
 export * from './intake-corrections.ts';
 export * from './admin-audit-log.ts';
+export * from './ticket-duplicates.ts';

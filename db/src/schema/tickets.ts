@@ -112,5 +112,7 @@ export const tickets = pgTable(
     index('tickets_channel_user_idx').on(t.channel, t.channelUserId),
     index('tickets_category_idx').on(t.categoryCode),
     index('tickets_district_idx').on(t.districtCode),
+    // The duplicate finder's candidates: a street's tickets of the last 30 days (api/src/domain/tickets/duplicates.ts).
+    index('tickets_street_created_idx').on(t.streetCode, t.createdAt),
   ],
 );
