@@ -259,6 +259,103 @@ describe('工作台', () => {
     await supervisor.context.close();
   });
 
+  it('takes a phone call from 电话受理 to 已办结 through every role, and the caller sees 已办结 on the portal', async () => {
+    // 受理员 at the hotline desk: the call typed once, 登记 files it and accepts it (one event each).
+    const operator = await openDesktop();
+    let page = operator.page;
+    await logIn(page, 'demo.operator');
+    await page.getByRole('link', { name: '电话受理' }).click();
+    await page.waitForURL(/\/staff\/phone$/);
+    await page.getByLabel('来电号码').fill('13788889999');
+    await page.getByLabel('来电人姓名').fill('吴女士');
+    await page.getByLabel('来电内容').fill('东城区建设路 18 号门口的路灯坏了，一到晚上黑漆漆的，老人出门不方便');
+    // The live draft fills in; the operator settles category and place before filing.
+    await expect.poll(() => page.locator('#call-category').inputValue(), { timeout: 15_000 }).not.toBe('');
+    await page.locator('#call-category').selectOption('urban_management.municipal_facilities');
+    await page.locator('#call-district').selectOption('dongcheng');
+    await page.getByLabel('详细地址').fill('建设路 18 号门口');
+    await page.getByRole('button', { name: '登记', exact: true }).click();
+    const done = page.locator('[data-call-done]');
+    await expect.poll(() => done.innerText()).toMatch(/已登记工单 \d{12,14}，已受理。/);
+    const ticketNo = (await done.innerText()).match(/工单 (\d{12,14})/)![1]!;
+    const queryCode = (await done.innerText()).match(/查询码 (\d{8})/)![1]!;
+    const ticketUrl = `${portal.url}/staff/tickets/${ticketNo}`;
+    await page.getByRole('link', { name: '打开工单' }).click();
+    await page.waitForURL(ticketUrl);
+    expect(await page.locator('.status-badge').innerText()).toBe('已受理');
+    expect(await page.locator('[data-contact-phone]').innerText()).toBe('137****9999');
+    const opened = await page.locator('.staff-timeline').innerText();
+    expect(opened).toContain('提交诉求');
+    expect(opened).toContain('受理');
+    await operator.context.close();
+
+    // 派单员: 待派单 holds it (channel 电话); the suggestion is pre-filled; 派单.
+    const dispatcher = await openDesktop();
+    page = dispatcher.page;
+    await logIn(page, 'demo.dispatcher');
+    await page.locator('[data-queue="dispatch"]').click();
+    await page.waitForURL(/queue=dispatch/);
+    expect(await page.locator(`[data-ticket-row="${ticketNo}"]`).innerText()).toContain('电话');
+    await page.getByRole('link', { name: ticketNo }).click();
+    await page.waitForURL(ticketUrl);
+    expect(await page.locator('[data-suggestion]').innerText()).toContain('派单建议：市城市管理局');
+    expect(await page.locator('#dispatch-leadUnitId').inputValue()).toBe('city_urban_mgmt');
+    await page.getByRole('button', { name: '派单', exact: true }).click();
+    await expect.poll(() => page.locator('.status-badge').innerText()).toBe('已派单');
+    await dispatcher.context.close();
+
+    // 承办单位 on a phone: 签收, 联系记录, 办理进展 (public), 答复.
+    const unit = await openPhone(browser);
+    page = unit.page;
+    await logIn(page, 'demo.unit');
+    expect(await page.locator(`[data-ticket-row="${ticketNo}"]`).count()).toBe(1);
+    await page.goto(ticketUrl);
+    await page.getByRole('button', { name: '签收', exact: true }).click();
+    await expect.poll(() => page.locator('.status-badge').innerText()).toBe('办理中');
+    await page.getByLabel('联系情况').fill('已电话联系吴女士，说明今晚安排抢修。');
+    await page.getByRole('button', { name: '联系记录：保存' }).click();
+    await expect.poll(() => page.locator('[data-done]').innerText()).toBe('已完成：联系记录。');
+    const progress = '抢修班组已到现场，正在更换损坏的灯具。';
+    await page.getByLabel('进展说明').fill(progress);
+    await page.getByLabel('诉求人可见（写入公开的办理过程）').check();
+    await page.getByRole('button', { name: '办理进展：保存' }).click();
+    await expect.poll(() => page.locator('[data-done]').innerText()).toBe('已完成：办理进展。');
+    const reply = '经现场核查，建设路 18 号门口路灯灯具损坏，已于当晚更换并恢复照明，感谢您的反映。';
+    await page.getByLabel('答复内容（诉求人可见）').fill(reply);
+    await page.getByRole('button', { name: '答复', exact: true }).click();
+    await expect.poll(() => page.locator('.status-badge').innerText()).toBe('已答复');
+    await unit.context.close();
+
+    // 督办员: 待回访 → 回访, satisfied twice, resolved → 已办结.
+    const supervisor = await openDesktop();
+    page = supervisor.page;
+    await logIn(page, 'demo.supervisor');
+    await page.locator('[data-queue="callback"]').click();
+    await page.waitForURL(/queue=callback/);
+    await page.getByRole('link', { name: ticketNo }).click();
+    await page.waitForURL(ticketUrl);
+    await page.locator('#rate-processSatisfaction').getByLabel('满意', { exact: true }).check();
+    await page.locator('#rate-resultSatisfaction').getByLabel('满意', { exact: true }).check();
+    await page.locator('#rate-resolved').getByLabel('已解决').check();
+    await page.getByLabel('回访记录').fill('电话回访吴女士，路灯已亮，对处理满意。');
+    await page.getByRole('button', { name: '回访：记录评价' }).click();
+    await expect.poll(() => page.locator('.status-badge').innerText()).toBe('已办结');
+    await supervisor.context.close();
+
+    // The caller, with the number and query code the operator read out: 已办结, the reply and the public progress.
+    const citizen = await openPhone(browser);
+    await citizen.page.goto(`${portal.url}/progress`);
+    await citizen.page.locator('#ticketNo').fill(ticketNo);
+    await citizen.page.locator('#queryCode').fill(queryCode);
+    await citizen.page.getByRole('button', { name: '查询', exact: true }).click();
+    await expect.poll(() => citizen.page.locator('.status-badge').innerText()).toBe('已办结');
+    const seen = await main(citizen.page);
+    expect(seen).toContain(reply);
+    expect(seen).toContain(progress);
+    expect(seen).not.toContain('今晚安排抢修');
+    await citizen.context.close();
+  });
+
   it('says who got there first when a colleague took the action a moment before', async () => {
     const { ticketNo } = await fileTicket({
       type: 'help',
