@@ -1,0 +1,317 @@
+import { createHash } from 'node:crypto';
+import type { DraftLocation, TicketFiling } from '../../api-client.ts';
+import type { OutboundMessage } from '../types.ts';
+import { type DialogContext, type FilingState, type Turn, button, cancelButton, clip, isWord, m, menuButtons, say } from '../turn.ts';
+
+/**
+ * Filing in conversation: the citizen's account goes through the intake
+ * draft, then what is still missing is asked one question at a time
+ * (district, street, time, contact, photos), then a summary to confirm.
+ */
+
+const MAX_PHOTOS = 6;
+const PHONE = /(1[3-9]\d{9})|(0\d{2,3}-?\d{7,8})/;
+
+/** "我要反映" with nothing said yet: ask for the account of the matter. */
+export function openFiling(t: Turn): void {
+  t.state = { step: 'filing', need: 'description', startMessageId: t.msg.messageId, draft: null, photos: [] };
+  t.out.push(say(m.filing.start, [cancelButton()]));
+}
+
+/** A filing that starts from what the citizen already said. */
+export async function startFiling(ctx: DialogContext, t: Turn, text: string): Promise<void> {
+  const filing: FilingState = { step: 'filing', need: 'description', startMessageId: t.msg.messageId, draft: null, photos: [] };
+  t.state = filing;
+  await describe(ctx, t, filing, text);
+}
+
+/** The citizen's account of what happened goes through the intake draft. */
+async function describe(ctx: DialogContext, t: Turn, filing: FilingState, text: string): Promise<void> {
+  if ([...text.trim()].length < 2) {
+    filing.need = 'description';
+    t.out.push(say(m.filing.tooShort, [cancelButton()]));
+    return;
+  }
+  if (filing.draft) {
+    // A correction of the content keeps what was already asked.
+    filing.draft.description = text.slice(0, 5000);
+    return next(ctx, t, filing);
+  }
+  const res = await ctx.api.draft(text.slice(0, 5000), t.channel, t.clientKey);
+  if (!res.ok) {
+    t.out.push(say(res.error.status >= 500 ? m.unavailable : res.error.message, [cancelButton()]));
+    return;
+  }
+  if (res.data.emergency) t.out.push(say(`${res.data.emergencyAdvice ?? m.emergency[res.data.emergency]}\n${m.emergency.after}`));
+  filing.draft = res.data.draft;
+  return next(ctx, t, filing);
+}
+
+/** Asks for the first thing still missing, or shows the summary. */
+async function next(ctx: DialogContext, t: Turn, filing: FilingState): Promise<void> {
+  const draft = filing.draft!;
+  const loc = draft.location ?? {};
+  // The district decides who handles it: asked for even when the text named a street address.
+  if (draft.type !== 'consultation' && !loc.district && !(filing.placeAsked && (loc.address || loc.lat !== undefined))) {
+    filing.need = 'district';
+    const catalog = await ctx.catalog(t);
+    t.out.push(say(m.filing.askDistrict, [...catalog.districts.map((d) => button(d.name)), cancelButton()]));
+    return;
+  }
+  if (!filing.occurred) {
+    filing.need = 'time';
+    t.out.push(say(m.filing.askTime, [button(m.buttons.now), button(m.buttons.today), button(m.buttons.yesterday), button(m.buttons.ongoing), button(m.buttons.skip), cancelButton()]));
+    return;
+  }
+  if (!filing.contact && !filing.anonymous) {
+    filing.need = 'contact';
+    t.out.push(say(m.filing.askContact, [button(m.buttons.anonymous), cancelButton()]));
+    return;
+  }
+  if (!filing.photosAsked) {
+    filing.photosAsked = true;
+    filing.need = 'photos';
+    t.out.push(say(m.filing.askPhotos, [button(m.buttons.done), cancelButton()]));
+    return;
+  }
+  filing.need = 'confirm';
+  t.out.push(await summary(ctx, t, filing));
+}
+
+async function summary(ctx: DialogContext, t: Turn, filing: FilingState): Promise<OutboundMessage> {
+  const draft = filing.draft!;
+  const typeLabel = (await ctx.catalog(t)).types.find((type) => type.code === draft.type)?.label ?? draft.type;
+  const lines: string[] = [m.filing.summaryTitle, m.filing.summaryType(typeLabel), m.filing.summaryContent(clip(draft.description, 300))];
+  const place = await placeText(ctx, t, draft.location);
+  if (place) lines.push(m.filing.summaryLocation(place));
+  lines.push(m.filing.summaryTime(filing.occurred?.label ?? m.filing.unknownTime));
+  if (filing.anonymous) lines.push(m.filing.summaryAnonymous);
+  else if (filing.contact) lines.push(m.filing.summaryContact([filing.contact.name, filing.contact.phone].filter(Boolean).join(' ')));
+  if (filing.photos.length > 0) lines.push(m.filing.summaryPhotos(filing.photos.length));
+  if (draft.urgency === 'urgent') lines.push(m.filing.summaryUrgent);
+  lines.push('', m.filing.summaryHint);
+  return say(lines.join('\n'), [button(m.buttons.confirm), button(m.buttons.editDescription), button(m.buttons.editLocation), button(m.buttons.editContact), cancelButton()]);
+}
+
+export async function filingText(ctx: DialogContext, t: Turn, filing: FilingState, text: string): Promise<void> {
+  switch (filing.need) {
+    case 'description':
+      return describe(ctx, t, filing, text);
+    case 'district': {
+      filing.placeAsked = true;
+      const catalog = await ctx.catalog(t);
+      const district = catalog.districts.find((d) => text.includes(d.name) || (d.name.length > 2 && text.includes(d.name.replace(/[区县市]$/, ''))));
+      const loc: DraftLocation = { ...filing.draft!.location };
+      if (district) {
+        loc.district = district.code;
+        const street = district.streets.find((s) => text.includes(s.name));
+        if (street) loc.street = street.code;
+        if (text !== district.name) loc.address = text.slice(0, 200);
+        filing.draft!.location = loc;
+        if (!street && text === district.name && district.streets.length > 0) {
+          filing.need = 'street';
+          t.out.push(streetQuestion(district));
+          return;
+        }
+        return next(ctx, t, filing);
+      }
+      if ([...text].length >= 4) {
+        loc.address = text.slice(0, 200);
+        filing.draft!.location = loc;
+        return next(ctx, t, filing);
+      }
+      t.out.push(say(m.filing.unknownDistrict, [...catalog.districts.map((d) => button(d.name)), cancelButton()]));
+      return;
+    }
+    case 'street': {
+      const catalog = await ctx.catalog(t);
+      const loc: DraftLocation = { ...filing.draft!.location };
+      const district = catalog.districts.find((d) => d.code === loc.district);
+      const street = district?.streets.find((s) => text.includes(s.name));
+      if (street) loc.street = street.code;
+      else if (isWord(text, [...m.words.confirm, ...m.words.done, ...m.words.anonymous])) {
+        // A button word from another step is not an address: ask for the street again.
+        t.out.push(streetQuestion(district));
+        return;
+      } else if (text !== m.buttons.skipStreet && !isWord(text, m.words.skip)) loc.address = text.slice(0, 200);
+      filing.draft!.location = loc;
+      return next(ctx, t, filing);
+    }
+    case 'time': {
+      const day = 24 * 3600_000;
+      if (text === m.buttons.now || text === m.buttons.today) filing.occurred = { label: text, at: t.now.toISOString() };
+      else if (text === m.buttons.yesterday) filing.occurred = { label: text, at: new Date(t.now.getTime() - day).toISOString() };
+      else if (isWord(text, m.words.skip)) filing.occurred = { label: m.filing.unknownTime };
+      else filing.occurred = { label: clip(text, 50) };
+      return next(ctx, t, filing);
+    }
+    case 'contact': {
+      if (isWord(text, m.words.anonymous)) {
+        filing.anonymous = true;
+        delete filing.contact;
+        return next(ctx, t, filing);
+      }
+      const phone = text.replace(/[\s-]/g, '').match(PHONE)?.[0];
+      if (!phone) {
+        t.out.push(say(m.filing.badContact, [button(m.buttons.anonymous), cancelButton()]));
+        return;
+      }
+      const name = text
+        .replace(/[\d-]{7,}/g, '')
+        .replace(/(姓名|名字|电话|手机|手机号|号码|联系方式|我叫|我是)[:：是]?/g, '')
+        .replace(/[\s,，。:：;；]/g, '')
+        .slice(0, 30);
+      filing.contact = { phone, ...(name ? { name } : {}) };
+      filing.anonymous = false;
+      return next(ctx, t, filing);
+    }
+    case 'photos':
+      if (isWord(text, m.words.done) || isWord(text, m.words.skip)) return next(ctx, t, filing);
+      t.out.push(say(m.filing.askPhotos, [button(m.buttons.done), cancelButton()]));
+      return;
+    case 'confirm':
+      if (isWord(text, m.words.confirm)) return submit(ctx, t, filing);
+      if (text === m.buttons.editDescription) {
+        filing.need = 'description';
+        t.out.push(say(m.filing.askDescription, [cancelButton()]));
+        return;
+      }
+      if (text === m.buttons.editLocation) {
+        filing.draft!.location = {};
+        filing.placeAsked = false;
+        filing.draft!.type = filing.draft!.type === 'consultation' ? 'help' : filing.draft!.type;
+        return next(ctx, t, filing);
+      }
+      if (text === m.buttons.editContact) {
+        delete filing.contact;
+        delete filing.anonymous;
+        return next(ctx, t, filing);
+      }
+      t.out.push(await summary(ctx, t, filing), say(m.filing.confirmFirst));
+      return;
+  }
+}
+
+async function submit(ctx: DialogContext, t: Turn, filing: FilingState): Promise<void> {
+  const draft = filing.draft!;
+  const location = cleanLocation(draft.location);
+  const body: TicketFiling = {
+    type: draft.type,
+    ...(draft.category ? { category: draft.category } : {}),
+    ...(draft.title ? { title: draft.title } : {}),
+    description: draft.description,
+    ...(location ? { location } : {}),
+    ...(filing.occurred?.at ? { occurredAt: filing.occurred.at } : {}),
+    ...(filing.anonymous ? { anonymous: true } : { anonymous: false, ...(filing.contact ? { contact: filing.contact } : {}) }),
+    urgency: draft.urgency,
+    channel: t.channel,
+    channelUserId: t.account.channelUserId,
+    ...(filing.photos.length > 0 ? { photos: filing.photos } : {}),
+  };
+  // The same filing confirmed twice (a double tap, a retried message) is one ticket.
+  const key = `chat-${createHash('sha256').update(`${t.msg.network}\n${t.msg.chatUserId}\n${filing.startMessageId}`).digest('hex').slice(0, 48)}`;
+  const res = await ctx.api.fileTicket(body, key, t.clientKey);
+  if (res.ok) {
+    t.state = null;
+    t.out.push(say(m.filing.submitted(res.data.ticketNo, res.data.queryCode), [button(m.buttons.myTickets)]));
+    return;
+  }
+  if (res.error.status >= 500) {
+    t.out.push(say(m.filing.failed(m.unavailable), [button(m.buttons.confirm), cancelButton()]));
+    return;
+  }
+  const details = Array.isArray(res.error.details) ? res.error.details : [];
+  const path = details[0]?.path ?? '';
+  t.out.push(say(m.filing.failed(res.error.message)));
+  if (path.startsWith('location')) {
+    filing.draft!.location = {};
+    filing.placeAsked = false;
+    return next(ctx, t, filing);
+  }
+  if (path.startsWith('contact')) {
+    delete filing.contact;
+    delete filing.anonymous;
+    return next(ctx, t, filing);
+  }
+  if (path === 'description' || path === 'title') {
+    filing.need = 'description';
+    t.out.push(say(m.filing.askDescription, [cancelButton()]));
+    return;
+  }
+  if (res.error.status === 429 || res.error.status === 403) t.state = null;
+  else t.out.push(say(m.filing.confirmFirst, [button(m.buttons.confirm), cancelButton()]));
+}
+
+export async function filingPhoto(ctx: DialogContext, t: Turn): Promise<void> {
+  const filing = t.state?.step === 'filing' ? t.state : null;
+  if (!filing || !filing.draft) {
+    t.out.push(say(filing ? m.filing.start : m.filing.photoNotNow, filing ? [cancelButton()] : [button(m.buttons.file)]));
+    return;
+  }
+  if (filing.photos.length >= MAX_PHOTOS) {
+    t.out.push(say(m.filing.photoLimit, [button(m.buttons.done)]));
+    return;
+  }
+  let photo: { bytes: Uint8Array; mimeType: string };
+  try {
+    photo = await t.msg.photo!.download();
+  } catch (error) {
+    t.out.push(say(m.filing.photoFailed((error as Error).message || m.error)));
+    return;
+  }
+  const res = await ctx.api.upload(photo.bytes, photo.mimeType, t.clientKey);
+  if (!res.ok) {
+    t.out.push(say(m.filing.photoFailed(res.error.status >= 500 ? m.unavailable : res.error.message)));
+    return;
+  }
+  filing.photos.push(res.data.uploadId);
+  t.out.push(say(m.filing.photoReceived(filing.photos.length), [button(m.buttons.done)]));
+  if (filing.need === 'confirm') t.out.push(await summary(ctx, t, filing));
+}
+
+export async function filingLocation(ctx: DialogContext, t: Turn): Promise<void> {
+  const filing = t.state?.step === 'filing' ? t.state : null;
+  const point = t.msg.location;
+  if (!filing?.draft || !point || (filing.need !== 'district' && filing.need !== 'street')) {
+    t.out.push(say(m.help, menuButtons()));
+    return;
+  }
+  filing.placeAsked = true;
+  const catalog = await ctx.catalog(t);
+  const label = point.label?.trim();
+  const district = label ? catalog.districts.find((d) => label.includes(d.name)) : undefined;
+  const street = district && label ? district.streets.find((s) => label.includes(s.name)) : undefined;
+  filing.draft.location = {
+    ...filing.draft.location,
+    lat: point.lat,
+    lng: point.lng,
+    address: (label || m.filing.location(point.lat, point.lng)).slice(0, 200),
+    ...(district ? { district: district.code } : {}),
+    ...(street ? { street: street.code } : {}),
+  };
+  return next(ctx, t, filing);
+}
+
+async function placeText(ctx: DialogContext, t: Turn, loc: DraftLocation | undefined): Promise<string> {
+  if (!loc) return '';
+  const catalog = await ctx.catalog(t);
+  const district = catalog.districts.find((d) => d.code === loc.district);
+  const street = district?.streets.find((s) => s.code === loc.street);
+  // The citizen's own address often repeats the district or street ("西岭区人民路"): say each once.
+  const names = [district?.name, street?.name].filter((name): name is string => !!name && !loc.address?.includes(name));
+  return [...names, loc.address].filter(Boolean).join(' ');
+}
+
+function cleanLocation(loc: DraftLocation | undefined): DraftLocation | undefined {
+  if (!loc) return undefined;
+  const out: DraftLocation = {};
+  for (const [key, value] of Object.entries(loc) as [keyof DraftLocation, string | number | undefined][]) {
+    if (value !== undefined && value !== '') (out as Record<string, unknown>)[key] = value;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** Which street of the district, with its streets as buttons. */
+function streetQuestion(district: { name: string; streets: { name: string }[] } | undefined): OutboundMessage {
+  return say(m.filing.askStreet(district?.name ?? ''), [...(district?.streets ?? []).map((s) => button(s.name)), button(m.buttons.skipStreet), cancelButton()]);
+}
