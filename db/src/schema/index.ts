@@ -32,3 +32,4 @@ export * from './chat-adapter-state.ts';
 export * from './intake-corrections.ts';
 export * from './admin-audit-log.ts';
 export * from './ticket-duplicates.ts';
+export * from './hotspot-warnings.ts';
