@@ -90,13 +90,13 @@ export async function checkTicket(
   ctx: DomainContext,
   input: CreateTicketInput | CreatePhoneTicketInput,
   intakeRules?: IntakeRulesSource,
-): Promise<{ acceptDueAt: Date; replyWorkingDays: number }> {
+): Promise<{ acceptDueAt: Date; replyWorkingDays: number; refs: ReturnType<typeof resolveReferences> }> {
   const refs = resolveReferences(ctx, input);
   // The limits the filing will get: the urgency is the intake's decision, as in createTicket, not the client's.
   const urgency = await decideTicketUrgency(ctx, input, intakeRules);
   const classified = { type: input.type, categoryCode: refs.categoryCode, subcategoryCode: refs.subcategoryCode, urgency: urgency.level };
   const { acceptDueAt } = acceptDue(ctx.rules.calendar, ctx.rules.settings.timeLimits, { ...classified, channel: input.channel }, ctx.now());
-  return { acceptDueAt, replyWorkingDays: replyWorkingDays(ctx.rules.settings.timeLimits, classified) };
+  return { acceptDueAt, replyWorkingDays: replyWorkingDays(ctx.rules.settings.timeLimits, classified), refs };
 }
 
 /**

@@ -1,8 +1,10 @@
+import { ticketDuplicateLinks } from '@hotline/db';
 import type { DomainContext } from '../context.ts';
 import { validationError } from '../errors.ts';
 import { getTicketByNo, requireRole } from './internal.ts';
 import { transition } from './transition.ts';
 import { ACTION_ROLES } from './action-roles.ts';
+import { clusterIds } from './link-duplicates.ts';
 
 /**
  * 合并: a duplicate of a ticket already in hand stops here and points to
@@ -22,5 +24,13 @@ export async function mergeTicket(ctx: DomainContext, ticketNo: string, input: {
     to: 'merged',
     patch: { mergedIntoId: target.id, closedAt: ctx.now() },
     event: { note: input.note, public: true, data: { intoTicketNo: target.ticketNo } },
+    // The merged ticket counts once among the target's reporters (duplicates.ts reporterCounts), link found or not.
+    alsoWrite: async (tx) => {
+      const clusterId = (await clusterIds(tx, [target.id])).get(target.id)!;
+      await tx
+        .insert(ticketDuplicateLinks)
+        .values({ ticketId: ticket.id, duplicateOfId: target.id, clusterId, score: 1, place: 'merge', createdAt: ctx.now() })
+        .onConflictDoNothing();
+    },
   });
 }

@@ -43,6 +43,7 @@ export async function assistCall(ctx: DomainContext, kb: KnowledgeService, input
   const similar = await findSimilarOpenTickets(ctx, {
     text: input.text,
     districtCode: input.district || draft.location.district || null,
+    streetCode: draft.location.street || null,
     categoryCode: categoryCode ? (resolveCategory(ctx.rules.catalog, categoryCode)?.categoryCode ?? null) : null,
   });
   return {

@@ -9,10 +9,11 @@ import { buildCitizenView } from '../../domain/tickets/citizen-view.ts';
 import { checkTicket, type CreatedTicket, createTicket } from '../../domain/tickets/create.ts';
 import { authenticateCitizen, type CitizenProof, lookupTicket } from '../../domain/tickets/lookup.ts';
 import { rateByCitizen } from '../../domain/tickets/rate.ts';
-import { CitizenRatingInput, CreateTicketInput, LookupInput, QueryCode } from '../../domain/tickets/schemas.ts';
+import { followTicket, similarForFiling } from '../../domain/tickets/follow.ts';
+import { CitizenRatingInput, CreateTicketInput, LookupInput, PhoneNumber, QueryCode } from '../../domain/tickets/schemas.ts';
 import { STATUS_LABELS } from '../../domain/tickets/state-machine.ts';
 import { URGENCY_LABELS } from '../../domain/labels.ts';
-import { URGENCIES } from '@hotline/db/enums';
+import { CHANNELS, URGENCIES } from '@hotline/db/enums';
 import { ErrorBody } from '../errors.ts';
 import { isInternalRequest } from '../middleware.ts';
 import { clientKey, createRouter, domainContext } from '../router.ts';
@@ -52,6 +53,29 @@ export function ticketCreatedBody(created: CreatedTicket): z.infer<typeof Ticket
 }
 
 const TicketNoParam = ticketNoParam();
+
+const SimilarTicket = z
+  .object({
+    ticketNo: z.string().openapi({ example: '202611210042' }),
+    title: z.string().openapi({ example: '和平路路灯不亮' }),
+    status: z.string().openapi({ example: 'dispatched' }),
+    statusLabel: z.string().openapi({ example: '已派单' }),
+    reporters: z.number().int().openapi({ description: '已反映的市民人数：提交人、重复工单和关注人' }),
+    filedAt: z.string().openapi({ description: '提交时间（ISO 8601）' }),
+  })
+  .openapi('SimilarTicket');
+
+const FollowInput = z
+  .object({
+    channel: z.enum(CHANNELS),
+    channelUserId: z.string().trim().min(1).max(200).optional(),
+    phone: PhoneNumber.optional(),
+  })
+  .openapi('FollowInput');
+
+const FollowedTicketSchema = SimilarTicket.omit({ filedAt: true })
+  .extend({ added: z.boolean().openapi({ description: 'false：此前已关注过' }) })
+  .openapi('FollowedTicket');
 
 /**
  * What a request offers besides the code: a solved challenge (needed once a
@@ -161,10 +185,21 @@ export function publicTicketRoutes(deps: AppDeps) {
       path: '/api/tickets/check',
       tags: ['public'],
       summary: '只校验、不提交',
-      description: '与 POST /api/tickets 相同的校验（字段、分类、区与街道、写信对象），通过时返回将适用的时限。供表单的确认步骤使用；不需要人机验证，不计入提交次数。',
+      description:
+        '与 POST /api/tickets 相同的校验（字段、分类、区与街道、写信对象），通过时返回将适用的时限，以及 `similar`：近 30 天内各渠道已有的、仍在办理的同一问题工单（文字相近、同一街道或附近、分类相符；只含公开字段），市民可以关注其中之一（POST /api/tickets/{ticketNo}/follow）而不再重复提交。供表单的确认步骤和聊天渠道使用；不需要人机验证，不计入提交次数。',
       request: { body: { ...json(CreateTicketInput, '工单内容'), required: true } },
       responses: {
-        200: json(z.object({ valid: z.literal(true), acceptDueAt: z.string(), replyWorkingDays: z.number().int() }).openapi('TicketCheck'), '可以提交'),
+        200: json(
+          z
+            .object({
+              valid: z.literal(true),
+              acceptDueAt: z.string(),
+              replyWorkingDays: z.number().int(),
+              similar: z.array(SimilarTicket).openapi({ description: '可能是同一问题、仍在办理的工单，最相近的在前（最多 3 条）' }),
+            })
+            .openapi('TicketCheck'),
+          '可以提交',
+        ),
         ...errors(400),
       },
     }),
@@ -172,7 +207,44 @@ export function publicTicketRoutes(deps: AppDeps) {
       const input = c.req.valid('json');
       const ctx = await domainContext(c, deps, { kind: 'citizen', channel: input.channel, channelUserId: input.channelUserId ?? null });
       const checked = await checkTicket(ctx, input, deps.knowledge);
-      return c.json({ valid: true as const, acceptDueAt: checked.acceptDueAt.toISOString(), replyWorkingDays: checked.replyWorkingDays }, 200);
+      const location = input.location ?? {};
+      const similar = await similarForFiling(ctx, {
+        title: input.title ?? '',
+        description: input.description,
+        address: location.address ?? null,
+        lat: location.lat ?? null,
+        lng: location.lng ?? null,
+        ...checked.refs,
+      });
+      return c.json({ valid: true as const, acceptDueAt: checked.acceptDueAt.toISOString(), replyWorkingDays: checked.replyWorkingDays, similar }, 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/tickets/{ticketNo}/follow',
+      tags: ['public'],
+      summary: '关注已有工单（不再重复提交）',
+      description:
+        '市民关注一件仍在办理的工单，代替重复提交：计入该工单的反映人数（reporters），工单的公开进展通过关注人自己的渠道通知（微信、Telegram）。网站和电话渠道填写手机号码；微信和 Telegram 只能由本系统的聊天渠道代为关注（channelUserId）。同一人关注同一工单只算一次（added 为 false）。',
+      request: { params: TicketNoParam, body: { ...json(FollowInput, '关注人'), required: true } },
+      responses: { 200: json(FollowedTicketSchema, '已关注'), ...errors(400, 403, 404, 409, 429) },
+    }),
+    async (c) => {
+      const { ticketNo } = c.req.valid('param');
+      const input = c.req.valid('json');
+      if ((input.channel === 'wechat' || input.channel === 'telegram' || input.channelUserId) && !isInternalRequest(c, deps)) {
+        throw new DomainError('FORBIDDEN', '微信和 Telegram 的关注请通过对应的聊天渠道进行');
+      }
+      const ctx = await domainContext(c, deps, { kind: 'citizen', channel: input.channel, channelUserId: input.channelUserId ?? null });
+      // Following counts a reporter: as many per address as filings would.
+      const ip = c.get('clientIp');
+      const perClient = ip && (input.channel === 'web' || input.channel === 'mailbox') ? ip : null;
+      if (perClient) await deps.limiter.assertWithin(LIMITS.filingPerClient, perClient, '操作过于频繁，请稍后再试');
+      const followed = await followTicket(ctx, ticketNo, input);
+      if (perClient && followed.added) await deps.limiter.hit(LIMITS.filingPerClient, perClient);
+      return c.json(followed, 200);
     },
   );
 

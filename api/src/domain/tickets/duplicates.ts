@@ -1,0 +1,267 @@
+import { tickets, ticketDuplicateLinks, ticketFollowers } from '@hotline/db';
+import { and, between, desc, eq, gte, inArray, isNull, ne, notInArray, or, type SQL, sql } from 'drizzle-orm';
+import type { Catalog } from '../catalog/catalog.ts';
+import type { DomainContext } from '../context.ts';
+
+// 重复工单: the one duplicate finder. A ticket's likely duplicates are tickets of
+// the last 30 days, from any channel, that say the same thing about the same
+// place: near-identical text once the place words are taken out (Dice overlap of
+// character bigrams: Chinese needs no segmenter for it), the same street or
+// coordinates within NEARBY_METRES (or the same district with very similar text),
+// and a compatible category. Used by the workbench's similar-tickets panel
+// (same-matter.ts), phone intake (similar.ts), the citizen's check before filing
+// (POST /api/tickets/check → similar) and the links written after each filing
+// (link-duplicates.ts), which the 待派单 queue groups into clusters.
+//
+// Candidates come from one indexed query (tickets_street_created_idx: a street's
+// month is a few hundred rows even at 800,000 tickets a year); scoring is in memory.
+
+export const LOOK_BACK_DAYS = 30;
+/** "Nearby" when both tickets carry coordinates: a few hundred metres, a block or two in a city. */
+export const NEARBY_METRES = 500;
+/** Most recent candidates scored per lookup. */
+const CANDIDATES = 400;
+/** Text overlap needed when the place matches (same street, or within NEARBY_METRES). */
+export const MIN_TEXT_NEAR = 0.2;
+/** Text overlap needed when only the district matches. */
+export const MIN_TEXT_DISTRICT = 0.45;
+/** Text overlap needed when neither ticket says where (same category only). */
+export const MIN_TEXT_NOWHERE = 0.6;
+/** Statuses still being handled: what a citizen may follow, and what is offered at filing. */
+export const OPEN_STATUSES = ['submitted', 'accepted', 'dispatched', 'in_progress', 'return_requested'] as const;
+/** A merged or rejected ticket is never a duplicate target. */
+const NOT_TARGETS = ['merged', 'rejected'] as const;
+
+/** What the finder compares: a filed ticket or a text not yet filed. */
+export interface DuplicateProbe {
+  /** The ticket itself (left out of its own results), when filed. */
+  id?: string | null;
+  title: string;
+  description: string;
+  address?: string | null;
+  districtCode?: string | null;
+  streetCode?: string | null;
+  lat?: number | null;
+  lng?: number | null;
+  categoryCode?: string | null;
+  subcategoryCode?: string | null;
+}
+
+export type PlaceMatch = 'nearby' | 'street' | 'district' | 'none';
+
+export interface DuplicateCandidate {
+  id: string;
+  ticketNo: string;
+  title: string;
+  status: (typeof tickets.$inferSelect)['status'];
+  channel: (typeof tickets.$inferSelect)['channel'];
+  districtCode: string | null;
+  streetCode: string | null;
+  /** Staff only: the address text may carry a house number. */
+  address: string | null;
+  categoryCode: string | null;
+  confidential: boolean;
+  citizenName: string | null;
+  createdAt: Date;
+  place: PlaceMatch;
+  distanceMetres: number | null;
+  /** Text similarity 0…1, place words taken out. */
+  textScore: number;
+}
+
+export interface FindOptions {
+  /** Only tickets still being handled (the citizen's offer); otherwise anything but merged or rejected. */
+  openOnly?: boolean;
+  /** Only tickets filed before this instant (links point to earlier tickets). */
+  before?: Date;
+  /** Extra condition on the candidate tickets (a unit handler's scope). */
+  scope?: SQL;
+  limit?: number;
+}
+
+/** Character bigrams of the Chinese (and alphanumeric) text, lower-cased, punctuation and spaces dropped. */
+export function bigrams(text: string): Set<string> {
+  const chars = [...text.toLowerCase().replace(/[^\p{Script=Han}\p{L}\p{N}]+/gu, '')];
+  const grams = new Set<string>();
+  for (let i = 0; i + 1 < chars.length; i++) grams.add(chars[i]! + chars[i + 1]!);
+  return grams;
+}
+
+/** Dice overlap of two bigram sets, 0…1. */
+function dice(a: Set<string>, b: Set<string>): number {
+  if (a.size === 0 || b.size === 0) return 0;
+  let shared = 0;
+  for (const gram of a) if (b.has(gram)) shared++;
+  return (2 * shared) / (a.size + b.size);
+}
+
+function without(grams: Set<string>, drop: Set<string>): Set<string> {
+  if (drop.size === 0) return grams;
+  const kept = new Set<string>();
+  for (const gram of grams) if (!drop.has(gram)) kept.add(gram);
+  return kept;
+}
+
+/** The words that only say where: two tickets on one street share them whatever their matter. */
+function placeGrams(catalog: Catalog, t: Pick<DuplicateProbe, 'address' | 'districtCode' | 'streetCode'>): Set<string> {
+  const street = t.streetCode ? (catalog.streets.get(t.streetCode)?.name ?? '') : '';
+  const district = t.districtCode ? (catalog.districts.get(t.districtCode)?.name ?? '') : '';
+  const grams = bigrams(`${t.address ?? ''}`);
+  for (const part of [street, district]) for (const gram of bigrams(part)) grams.add(gram);
+  return grams;
+}
+
+/**
+ * Text similarity with the place words of both tickets removed: the better of
+ * title-with-title and whole-text-with-whole-text (a short title weighs as much
+ * as a long description).
+ */
+export function textSimilarity(catalog: Catalog, a: DuplicateProbe, b: DuplicateProbe): number {
+  const drop = placeGrams(catalog, a);
+  for (const gram of placeGrams(catalog, b)) drop.add(gram);
+  const title = dice(without(bigrams(a.title), drop), without(bigrams(b.title), drop));
+  const all = dice(without(bigrams(`${a.title} ${a.description}`), drop), without(bigrams(`${b.title} ${b.description}`), drop));
+  return Math.max(title, all);
+}
+
+/** Great-circle distance in metres. */
+export function distanceMetres(lat1: number, lng1: number, lat2: number, lng2: number): number {
+  const rad = Math.PI / 180;
+  const dLat = (lat2 - lat1) * rad;
+  const dLng = (lng2 - lng1) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLng / 2) ** 2;
+  return 2 * 6_371_000 * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+export function placeMatch(a: DuplicateProbe, b: DuplicateProbe): { place: PlaceMatch; distance: number | null } {
+  if (a.lat != null && a.lng != null && b.lat != null && b.lng != null) {
+    const distance = Math.round(distanceMetres(a.lat, a.lng, b.lat, b.lng));
+    if (distance <= NEARBY_METRES) return { place: 'nearby', distance };
+  }
+  if (a.streetCode && a.streetCode === b.streetCode) return { place: 'street', distance: null };
+  if (a.districtCode && a.districtCode === b.districtCode) return { place: 'district', distance: null };
+  return { place: 'none', distance: null };
+}
+
+/** Categories that may be the same matter: the same first level, or either one unknown or 其他. */
+export function categoriesCompatible(a: string | null | undefined, b: string | null | undefined): boolean {
+  return !a || !b || a === b || a === 'other' || b === 'other';
+}
+
+const MIN_TEXT: Record<PlaceMatch, number> = { nearby: MIN_TEXT_NEAR, street: MIN_TEXT_NEAR, district: MIN_TEXT_DISTRICT, none: MIN_TEXT_NOWHERE };
+const PLACE_RANK: Record<PlaceMatch, number> = { nearby: 0, street: 1, district: 2, none: 3 };
+
+/** A first-level category code from whatever the caller has (a first or second level code). */
+function firstLevel(catalog: Catalog, code: string | null | undefined): string | null {
+  if (!code) return null;
+  return catalog.categories.get(code)?.parentCode ?? code;
+}
+
+/**
+ * The likely duplicates of `probe`, best first: place rank, then text. One
+ * indexed query for candidates (the street's, or the coordinates' box in the
+ * district, or the district's, or the category's when no place is known), then
+ * the scores in memory.
+ */
+export async function findDuplicates(ctx: DomainContext, probe: DuplicateProbe, options: FindOptions = {}): Promise<DuplicateCandidate[]> {
+  const { catalog } = ctx.rules;
+  const mineText = bigrams(`${probe.title} ${probe.description}`);
+  if (mineText.size < 2) return [];
+  const since = new Date(ctx.now().getTime() - LOOK_BACK_DAYS * 86_400_000);
+  const category = firstLevel(catalog, probe.categoryCode ?? probe.subcategoryCode);
+  const place: SQL[] = [];
+  // A street the catalog does not know (a draft's guess) narrows nothing: the district's month is read instead.
+  const streetCode = probe.streetCode && catalog.streets.has(probe.streetCode) ? probe.streetCode : null;
+  if (streetCode) place.push(eq(tickets.streetCode, streetCode));
+  if (probe.lat != null && probe.lng != null) {
+    // A box a little larger than the radius; the exact distance is checked in placeMatch.
+    const dLat = NEARBY_METRES / 111_000;
+    const dLng = NEARBY_METRES / (111_000 * Math.max(0.2, Math.cos((probe.lat * Math.PI) / 180)));
+    const box = and(between(tickets.lat, probe.lat - dLat, probe.lat + dLat), between(tickets.lng, probe.lng - dLng, probe.lng + dLng))!;
+    place.push(probe.districtCode ? and(eq(tickets.districtCode, probe.districtCode), box)! : box);
+  }
+  // Without a street, the district's month (very similar text needed).
+  if (!streetCode && probe.districtCode) place.push(eq(tickets.districtCode, probe.districtCode));
+  const categoryOk = category ? or(eq(tickets.categoryCode, category), isNull(tickets.categoryCode), eq(tickets.categoryCode, 'other')) : undefined;
+  // Nowhere given at all: the category's month, nearly identical text needed.
+  if (place.length === 0 && !category) return [];
+  const rows = await ctx.db
+    .select({
+      id: tickets.id,
+      ticketNo: tickets.ticketNo,
+      title: tickets.title,
+      description: tickets.description,
+      address: tickets.address,
+      status: tickets.status,
+      channel: tickets.channel,
+      districtCode: tickets.districtCode,
+      streetCode: tickets.streetCode,
+      lat: tickets.lat,
+      lng: tickets.lng,
+      categoryCode: tickets.categoryCode,
+      confidential: tickets.confidential,
+      citizenName: tickets.citizenName,
+      createdAt: tickets.createdAt,
+    })
+    .from(tickets)
+    .where(
+      and(
+        gte(tickets.createdAt, since),
+        options.before ? sql`${tickets.createdAt} < ${options.before.toISOString()}::timestamptz` : undefined,
+        probe.id ? ne(tickets.id, probe.id) : undefined,
+        options.openOnly ? inArray(tickets.status, [...OPEN_STATUSES]) : notInArray(tickets.status, [...NOT_TARGETS]),
+        place.length ? or(...place) : undefined,
+        categoryOk,
+        options.scope,
+      ),
+    )
+    .orderBy(desc(tickets.createdAt))
+    .limit(CANDIDATES);
+
+  const found: DuplicateCandidate[] = [];
+  for (const row of rows) {
+    if (!categoriesCompatible(category, row.categoryCode)) continue;
+    const match = placeMatch(probe, row);
+    const score = textSimilarity(catalog, probe, row);
+    if (score < MIN_TEXT[match.place]) continue;
+    found.push({
+      id: row.id,
+      ticketNo: row.ticketNo,
+      title: row.title,
+      status: row.status,
+      channel: row.channel,
+      districtCode: row.districtCode,
+      streetCode: row.streetCode,
+      address: row.address,
+      categoryCode: row.categoryCode,
+      confidential: row.confidential,
+      citizenName: row.citizenName,
+      createdAt: row.createdAt,
+      place: match.place,
+      distanceMetres: match.distance,
+      textScore: Math.round(score * 100) / 100,
+    });
+  }
+  found.sort((a, b) => PLACE_RANK[a.place] - PLACE_RANK[b.place] + (b.textScore - a.textScore) * 4 || b.createdAt.getTime() - a.createdAt.getTime());
+  return found.slice(0, options.limit ?? 5);
+}
+
+/**
+ * How many citizens have reported each ticket: the filer, the tickets merged
+ * into it or linked to it as likely duplicates (one link each), and its followers (关注人).
+ */
+export async function reporterCounts(ctx: DomainContext, ticketIds: string[]): Promise<Map<string, number>> {
+  const counts = new Map<string, number>(ticketIds.map((id) => [id, 1]));
+  if (ticketIds.length === 0) return counts;
+  const rows = await ctx.db
+    .select({
+      id: tickets.id,
+      followers: sql<number>`(select count(*) from ${ticketFollowers} f where f.ticket_id = ${tickets.id})::int`,
+      // Merges write a link too (merge.ts), so the links hold every duplicate once.
+      reported: sql<number>`(select count(*) from ${ticketDuplicateLinks} l where l.duplicate_of_id = ${tickets.id})::int`,
+    })
+    .from(tickets)
+    .where(inArray(tickets.id, ticketIds));
+  for (const row of rows) counts.set(row.id, 1 + Number(row.followers) + Number(row.reported));
+  return counts;
+}
