@@ -85,6 +85,7 @@ async function portalAnswer(question: string): Promise<string> {
 
 const QUESTION = '市图书馆古籍阅览室怎么预约？';
 const ALTERNATE = '古籍阅览室预约';
+const TRIED = '想看老版本的线装书要先约吗';
 const ANSWER = '古籍阅览室实行**预约**入馆：\n\n- 提前 1–7 天在“市图书馆”公众号预约；\n- 当天凭身份证到三楼服务台登记。\n\n开放时间为周二至周日 9:00–17:00。';
 
 describe('知识库管理', () => {
@@ -122,6 +123,22 @@ describe('知识库管理', () => {
     await page.getByLabel(/^分类/).selectOption({ label: '政务服务' });
     await page.getByLabel(/^关键词/).fill('古籍、预约');
     await inspect(editor, 'kb-new-1366');
+
+    // 试一试: the draft, unpublished, ranked for a citizen's phrasing; one click makes it an alternate.
+    await page.getByLabel('市民的问法').fill(TRIED);
+    await page.getByRole('button', { name: '测试排名' }).click();
+    await page.waitForURL(/\/staff\/kb\/new#try$/);
+    expect(await page.locator('[data-try-rank-value]').count()).toBe(1);
+    expect(await page.locator('[data-try-hit]').count()).toBeGreaterThan(0);
+    expect(await page.getByLabel(/^答案/).inputValue()).toContain('古籍阅览室实行');
+    await page.getByRole('button', { name: '加为其他问法' }).click();
+    await page.waitForURL(/\/staff\/kb\/new#try$/);
+    expect(await page.locator('[data-try-added]').count()).toBe(1);
+    expect(await page.getByLabel(/^其他问法/).inputValue()).toContain(TRIED);
+    expect(await page.locator('[data-try-rank-value]').getAttribute('data-try-rank-value')).toBe('1');
+    expect(await page.locator('[data-try-confident]').getAttribute('data-try-confident')).toBe('self');
+    expect(await page.locator('[data-try-hit] mark').count()).toBeGreaterThan(0);
+    await inspect(editor, 'kb-try-1366');
     await page.getByRole('button', { name: '提交审核' }).click();
     await page.waitForURL(/\/staff\/kb\/K[0-9A-F]{8}\?done=submit/);
     entryId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
@@ -145,7 +162,7 @@ describe('知识库管理', () => {
     expect(await answerRow.getAttribute('data-changed')).toBe('1');
     expect((await answerRow.locator('[data-diff-side="live"]').textContent())?.trim()).toBe('（无）');
     expect(await answerRow.locator('[data-diff-side="proposed"]').textContent()).toContain('古籍阅览室实行');
-    expect(await reviewer.page.locator('[data-diff-field="alternates"] [data-diff-side="proposed"] ins').allTextContents()).toEqual([ALTERNATE, '古籍怎么借阅']);
+    expect(await reviewer.page.locator('[data-diff-field="alternates"] [data-diff-side="proposed"] ins').allTextContents()).toEqual([ALTERNATE, '古籍怎么借阅', TRIED]);
     await inspect(reviewer, 'kb-review-1366');
     await reviewer.page.getByLabel(/^审核意见/).fill('内容准确');
     await reviewer.page.getByRole('button', { name: '通过' }).click();

@@ -6,6 +6,7 @@
  */
 import type { getEntryForEditor, listEntriesForEditor } from '../../../api/src/domain/knowledge/read-entries.ts';
 import type { previewAnswer } from '../../../api/src/domain/knowledge/preview-answer.ts';
+import type { rankDraft } from '../../../api/src/domain/knowledge/rank-draft.ts';
 import type { listUnanswered } from '../../../api/src/domain/knowledge/unanswered.ts';
 import type { ApiClient } from './api-client.ts';
 
@@ -18,6 +19,7 @@ export type KbEntryDetail = Json<Awaited<ReturnType<typeof getEntryForEditor>>>;
 export type KbVersion = KbEntryDetail['versions'][number];
 export type KbContent = KbVersion['content'];
 export type KbPreview = ReturnType<typeof previewAnswer>;
+export type KbRank = Json<Awaited<ReturnType<typeof rankDraft>>>;
 export type KbUnanswered = Json<Awaited<ReturnType<typeof listUnanswered>>['items'][number]>;
 
 /** The content an editor sends (the category as its most specific code). */
@@ -92,6 +94,11 @@ export class KbApi {
     return this.#call<null>('POST', `/api/kb/admin/unanswered/${queueId}/dismiss`);
   }
 
+  /** 试一试: the draft's rank for a citizen's phrasing, before publishing. */
+  rank(content: KbContentBody, phrasing: string, entryId?: string) {
+    return this.#call<KbRank>('POST', '/api/kb/admin/rank', { content, phrasing, ...(entryId ? { entryId } : {}) });
+  }
+
   preview(answer: string, question?: string) {
     return this.#call<KbPreview>('POST', '/api/kb/admin/preview', { answer, ...(question ? { question } : {}) });
   }
@@ -149,4 +156,36 @@ export function kbFieldErrors(details: unknown): { fields: Record<string, string
     } else general.push(d.message);
   }
   return { fields, general };
+}
+
+/** What 试一试 shows under the editor: the ranking, or why there is none. */
+export interface KbTry {
+  phrasing: string;
+  result: KbRank | null;
+  errors: string[];
+  /** The phrasing was just added to the alternates (not saved yet). */
+  added: boolean;
+}
+
+/**
+ * The editor's 测试排名 and 加为其他问法 buttons: both rank the form's
+ * content as it is (unsaved); the second first adds the phrasing to the
+ * alternates in the form, which the editor then saves as usual.
+ */
+export async function kbTryPhrasing(kb: KbApi, action: 'rank' | 'add-alternate', form: FormData, values: Record<string, string>, entryId?: string): Promise<KbTry> {
+  const phrasing = String(form.get('phrasing') ?? '').trim();
+  let added = false;
+  if (action === 'add-alternate' && phrasing) {
+    const current = lines(values.alternates ?? '');
+    if (!current.includes(phrasing) && phrasing !== (values.question ?? '').trim()) {
+      values.alternates = [...current, phrasing].join('\n');
+      form.set('alternates', values.alternates);
+      added = true;
+    }
+  }
+  const res = await kb.rank(kbContentFromForm(form), phrasing, entryId);
+  if (res.ok) return { phrasing, result: res.data, errors: [], added };
+  const { fields, general } = kbFieldErrors(res.error.details);
+  const errors = [...Object.values(fields), ...general];
+  return { phrasing, result: null, errors: errors.length ? errors : [res.error.message], added };
 }

@@ -5,6 +5,7 @@ import { createEntry } from '../../domain/knowledge/create-entry.ts';
 import { exportEntries } from '../../domain/knowledge/export-entries.ts';
 import { importEntries } from '../../domain/knowledge/import-entries.ts';
 import { PreviewAnswerInput, previewAnswer } from '../../domain/knowledge/preview-answer.ts';
+import { RankDraftInput, rankDraft } from '../../domain/knowledge/rank-draft.ts';
 import { requireEditor } from '../../domain/knowledge/internal.ts';
 import { EditorListQuery, getEntryForEditor, listEntriesForEditor } from '../../domain/knowledge/read-entries.ts';
 import { restoreVersion } from '../../domain/knowledge/restore-version.ts';
@@ -148,6 +149,18 @@ export function knowledgeAdminRoutes(deps: AppDeps) {
       },
     }),
     async (c) => c.json(previewAnswer(await domainContext(c, deps), c.req.valid('json')), 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/kb/admin/rank',
+      tags: ['knowledge'],
+      summary: '试一试：草稿（未发布）对一种市民问法的排名、排在它前面的条目与命中的词、是否会直接答复',
+      request: { body: { ...ok(RankDraftInput, '草稿内容与问法'), required: true } },
+      responses: { 200: ok(anyObject), ...errors },
+    }),
+    async (c) => c.json(await rankDraft(await domainContext(c, deps), kb, c.req.valid('json')), 200),
   );
 
   const review = (path: string, summary: string, verb: (ctx: DomainContext, id: string, input: { note?: string | undefined }) => Promise<unknown>) =>
