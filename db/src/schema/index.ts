@@ -33,3 +33,4 @@ export * from './intake-corrections.ts';
 export * from './admin-audit-log.ts';
 export * from './ticket-duplicates.ts';
 export * from './hotspot-warnings.ts';
+export * from './kb-quality.ts';

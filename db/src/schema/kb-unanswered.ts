@@ -20,6 +20,8 @@ export const kbUnanswered = pgTable(
     resolvedEntryId: text('resolved_entry_id'),
     resolvedBy: text('resolved_by'),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    /** Why an editor dismissed it (无需条目, 重复, 非咨询 …). */
+    dismissReason: text('dismiss_reason'),
     firstAskedAt: timestamp('first_asked_at', { withTimezone: true }).notNull(),
     lastAskedAt: timestamp('last_asked_at', { withTimezone: true }).notNull(),
   },
