@@ -16,6 +16,7 @@ import { staffAdminRoutes } from './routes/staff-admin.ts';
 import { staffAuthRoutes } from './routes/staff-auth.ts';
 import { staffMetricsRoutes } from './routes/staff-metrics.ts';
 import { staffPublicationRoutes } from './routes/staff-publications.ts';
+import { staffHotspotRoutes } from './routes/staff-hotspots.ts';
 import { staffIntakeRoutes } from './routes/staff-intake.ts';
 import { staffTicketAidRoutes } from './routes/staff-ticket-aids.ts';
 import { staffTicketRoutes } from './routes/staff-tickets.ts';
@@ -45,6 +46,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', staffIntakeRoutes(deps));
   app.route('/', staffMetricsRoutes(deps));
   app.route('/', staffPublicationRoutes(deps));
+  app.route('/', staffHotspotRoutes(deps));
   app.route('/', staffAdminRoutes(deps));
   app.route('/', knowledgeRoutes(deps));
   app.route('/', knowledgeAdminRoutes(deps));

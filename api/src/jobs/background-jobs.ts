@@ -3,6 +3,9 @@ import { chatAdapterState, type Db, safeErrorFields } from '@hotline/db';
 import { lt } from 'drizzle-orm';
 import type { DomainContext } from '../domain/context.ts';
 import { purgeUploadDrafts } from '../domain/attachments/upload-drafts.ts';
+import { type DetectResult, detectHotspots, HOTSPOT_PUSH_TOPIC } from '../domain/hotspots/detect.ts';
+import { createLeaderSenders, type HotspotConfig, loadHotspotConfig } from '../domain/hotspots/leader-senders.ts';
+import { pushHandler } from '../domain/hotspots/push.ts';
 import { purgeExpiredKeys } from '../domain/idempotency/idempotency.ts';
 import type { KnowledgeService } from '../domain/knowledge/knowledge-service.ts';
 import { KB_TOPICS } from '../domain/knowledge/outbox.ts';
@@ -32,11 +35,13 @@ export class BackgroundJobs {
   readonly #limiter: RateLimiter;
   readonly #logger: Logger;
   readonly #knowledge: KnowledgeService;
+  readonly #hotspots: HotspotConfig;
   /** The nightly retraining (job_runs) this process's intake model includes; null: only the shipped files. */
   #retrainedFor: Date | null = null;
 
-  constructor(deps: { db: Db; rules: RulesCache; limiter: RateLimiter; logger: Logger; knowledge: KnowledgeService }) {
+  constructor(deps: { db: Db; rules: RulesCache; limiter: RateLimiter; logger: Logger; knowledge: KnowledgeService; hotspots?: HotspotConfig }) {
     this.#db = deps.db;
+    this.#hotspots = deps.hotspots ?? loadHotspotConfig();
     this.#rules = deps.rules;
     this.#limiter = deps.limiter;
     this.#logger = deps.logger;
@@ -47,6 +52,20 @@ export class BackgroundJobs {
       this.#knowledge.syncEntries(messages.map((m) => String(m.payload.entryId))),
     );
     this.outbox.onBatch(KB_TOPICS.vocabularyChanged, () => this.#knowledge.syncVocabulary());
+    // New hot-spot warnings to the configured leaders (HOTSPOT_LEADERS).
+    this.outbox.on(HOTSPOT_PUSH_TOPIC, pushHandler(deps.db, this.#hotspots, createLeaderSenders(this.#hotspots)));
+  }
+
+  /** One run of the hot-spot detector (热点预警), as of `now`. */
+  async runHotspots(now = new Date()): Promise<DetectResult> {
+    const ctx: DomainContext = { db: this.#db, actor: { kind: 'system', job: 'hotspots' }, now: () => now, rules: await this.#rules.get() };
+    return detectHotspots(ctx);
+  }
+
+  /** The detector once per HOTSPOT_INTERVAL_SECONDS across all instances (job_runs). */
+  async runHotspotsOnce(now = new Date()): Promise<DetectResult | null> {
+    if (!(await claimJobPeriod(this.#db, 'hotspots', this.#hotspots.intervalMs * 0.9, this.instance))) return null;
+    return this.runHotspots(now);
   }
 
   async runHousekeeping(now = new Date()): Promise<{ closed: number }> {
@@ -106,6 +125,11 @@ export class BackgroundJobs {
     this.#timers.push(setTimeout(housekeeping, 5_000), setInterval(housekeeping, housekeepingMs));
     const retrain = () => this.runIntakeRetrainingOnce().catch((error) => this.#logger.error('intake retraining failed', safeErrorFields(error)));
     this.#timers.push(setInterval(retrain, retrainCheckMs));
+    const hotspots = () =>
+      this.runHotspotsOnce()
+        .then((ran) => ran && (ran.raised.length > 0 || ran.updated.length > 0) && this.#logger.info('hot spots', { raised: ran.raised.length, updated: ran.updated.length, ms: ran.ms }))
+        .catch((error) => this.#logger.error('hot-spot detection failed', safeErrorFields(error)));
+    this.#timers.push(setTimeout(hotspots, 15_000), setInterval(hotspots, this.#hotspots.intervalMs));
   }
 
   async stop(): Promise<void> {
