@@ -1,0 +1,1 @@
+CREATE INDEX "tickets_deadline_idx" ON "tickets" USING btree ((case when status = 'submitted' then accept_due_at when status = 'dispatched' and signed_at is null then least(sign_due_at, due_at) else due_at end),"created_at");
