@@ -46,7 +46,7 @@ export interface IntakeDraft {
   draft: { type: string; category?: string; title?: string; description: string; location?: DraftLocation; urgency: string };
   emergency: EmergencyNumber | null;
   emergencyAdvice: string | null;
-  missing: ('location' | 'contact' | 'category')[];
+  missing: ('location' | 'address' | 'contact' | 'category')[];
 }
 
 export interface TicketFiling {

@@ -57,8 +57,8 @@ export function imagePush(input: { from: string; mediaId: string; msgId: string;
   return `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><FromUserName><![CDATA[${input.from}]]></FromUserName><CreateTime>${input.createTime ?? 1_700_000_000}</CreateTime><MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[http://mmbiz.qpic.cn/x]]></PicUrl><MediaId><![CDATA[${input.mediaId}]]></MediaId><MsgId>${input.msgId}</MsgId></xml>`;
 }
 
-export function locationPush(input: { from: string; msgId: string; lat: string; lng: string; label: string }): string {
-  return `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><FromUserName><![CDATA[${input.from}]]></FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[location]]></MsgType><Location_X>${input.lat}</Location_X><Location_Y>${input.lng}</Location_Y><Scale>15</Scale><Label><![CDATA[${input.label}]]></Label><MsgId>${input.msgId}</MsgId></xml>`;
+export function locationPush(input: { from: string; msgId: string; lat: string; lng: string; label: string; createTime?: number }): string {
+  return `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><FromUserName><![CDATA[${input.from}]]></FromUserName><CreateTime>${input.createTime ?? 1_700_000_000}</CreateTime><MsgType><![CDATA[location]]></MsgType><Location_X>${input.lat}</Location_X><Location_Y>${input.lng}</Location_Y><Scale>15</Scale><Label><![CDATA[${input.label}]]></Label><MsgId>${input.msgId}</MsgId></xml>`;
 }
 
 /** The query string WeChat puts on a push; safe mode adds msg_signature over the Encrypt field. */
@@ -178,7 +178,7 @@ export function optionNumber(content: string, label: string): string {
 /**
  * What a citizen answers at each step of a filing, by what the dialog asked
  * (the dialog's own copy, bots/src/messages/zh-CN.ts): the first district
- * and street, no time (skipped), a name and phone, the photo step is handled by the caller.
+ * and street, a 小区 and 楼栋 when the address is asked, no time (skipped), a name and phone, the photo step is handled by the caller.
  */
 export function filingAnswer(content: string): { text: string } | { photo: true } | { done: true } | null {
   if (content.includes('工单编号：')) return { done: true };
@@ -186,6 +186,7 @@ export function filingAnswer(content: string): { text: string } | { photo: true 
   if (content.includes('现场照片')) return { photo: true };
   if (content.includes('姓名和手机号')) return { text: '张三 13800000000' };
   if (content.includes('什么时候发生')) return { text: optionNumber(content, '跳过') };
+  if (content.includes('详细地址')) return { text: '幸福小区 5 号楼' };
   if (content.includes('哪个区') || content.includes('街道')) return { text: '1' };
   return null;
 }

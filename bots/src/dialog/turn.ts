@@ -24,8 +24,8 @@ export interface FilingState {
   photosAsked?: boolean;
   /** The citizen has answered the place question once: an address without a district will do. */
   placeAsked?: boolean;
-  /** The detailed address was asked for once (a matter without a fixed place may then go without). */
-  addressAsked?: boolean;
+  /** The citizen does not know the detailed address of a matter with no fixed place (a phone scam…). */
+  addressUnknown?: boolean;
   /** Voice messages taken in during the filing (WeChat media ids), kept on the ticket. */
   voice?: { mediaId: string; text: string }[];
   photos: string[];

@@ -30,6 +30,7 @@ export const zhCN = {
     reopen: (ticketNo: string) => `申请重办 ${ticketNo}`,
     view: (ticketNo: string) => `查看 ${ticketNo}`,
     skipStreet: '不清楚街道',
+    unknownAddress: '不清楚',
   },
 
   /** What the citizen may type instead of tapping: the first word is the button's own text. */
@@ -48,6 +49,8 @@ export const zhCN = {
     anonymous: ['匿名', '匿名反映'],
     skip: ['跳过', '没有', '无'],
     done: ['照片发完了', '好了', '发完了', '完成', '没有了'],
+    /** Not knowing the place: accepted only where the matter has no fixed place. */
+    unknownPlace: ['不清楚', '不知道', '不记得', '忘了', '说不清', '不清楚地址'],
   },
 
   welcome:
@@ -80,7 +83,15 @@ export const zhCN = {
     tooShort: '请用一句话说说发生了什么事，例如“路灯坏了”。',
     askDistrict: '请问事情发生在哪个区？请点选，或直接发送详细地址、位置。',
     askStreet: (district: string) => `${district}的哪个街道？不清楚可以跳过。`,
-    askAddress: '请补充详细地址（如小区、楼栋、门牌号），也可以发送位置。',
+    askAddress:
+      '请补充详细地址：路名和门牌号，或小区和楼栋，或附近的标志性地点（如“人民公园东门”）；也可以直接发送位置。\n有了具体地点，承办单位才能找到现场处理。',
+    addressNeeded:
+      '这件事需要承办单位到现场处理，没有具体地点就无法派单。请说说附近的路名、小区或标志性建筑，也可以发送位置；实在说不清，可以拨打 12345 由话务员帮您确认。',
+    notAnAddress: '这个地点承办单位还找不到。请发送路名和门牌号、小区和楼栋，或附近的标志性地点；也可以发送位置。',
+    notATime: '没有听明白时间。请点选，或直接说（如“昨天晚上”“一直存在”）。',
+    tookPhone: (phone: string) => `已记下您的联系电话 ${phone}。`,
+    tookAddress: (address: string) => `已记下地点：${address}。`,
+    tookTime: (time: string) => `已记下时间：${time}。`,
     unknownDistrict: '没有识别出这个区，请点选下面的区，或发送详细地址、位置。',
     askTime: '事情是什么时候发生的？可以点选，也可以直接说（如“上周一晚上”）。',
     askContact: '请留下您的姓名和手机号，方便承办部门联系您，例如“张三 13800000000”。\n不方便留的话，请回复“匿名”。',

@@ -78,7 +78,7 @@ export interface IntakeDraft {
   draft: { type: string; category?: string; title?: string; description: string; location?: { district?: string; street?: string; address?: string }; urgency: string };
   emergency: EmergencyNumber | null;
   emergencyAdvice: string | null;
-  missing: ('location' | 'contact' | 'category')[];
+  missing: ('location' | 'address' | 'contact' | 'category')[];
 }
 
 export interface PowChallenge {

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { missingPlace } from '@hotline/knowledge/chains/place';
 import { answerQuestion, draftTicket, searchEntries } from '../../domain/knowledge/ask.ts';
 import { getPublicEntry, listPublicEntries, PublicListQuery } from '../../domain/knowledge/read-entries.ts';
 import { AskInput, DraftInput, FeedbackInput, SearchQuery } from '../../domain/knowledge/schemas.ts';
@@ -47,7 +48,7 @@ const DraftResponse = z
     draft: TicketDraft,
     emergency: z.enum(['110', '119', '120']).nullable(),
     emergencyAdvice: z.string().nullable(),
-    missing: z.array(z.enum(['location', 'contact', 'category'])),
+    missing: z.array(z.enum(['location', 'address', 'contact', 'category'])),
     evidence: z.object({ category: z.array(z.string()), type: z.array(z.string()), urgency: z.array(z.string()), emergency: z.array(z.string()) }),
     source: z.enum(['rules', 'llm']),
   })
@@ -112,7 +113,7 @@ export function knowledgeRoutes(deps: AppDeps) {
       path: '/api/intake/draft',
       tags: ['public'],
       summary: '从市民的一段话生成工单草稿',
-      description: '类型、分类、紧急程度、地点和标题；紧急情况优先提示拨打 110/119/120。草稿字段与 POST /api/tickets 使用同一校验，missing 列出提交前还需补充的信息。',
+      description: '类型、分类、紧急程度、地点和标题；紧急情况优先提示拨打 110/119/120。草稿字段与 POST /api/tickets 使用同一校验，missing 列出提交前还需补充的信息（location：区；address：有固定地点的事项还需详细地址，如门牌号、小区楼栋或标志性地点）。',
       request: { body: { ...json(DraftInput, '市民的原话'), required: true } },
       responses: { 200: json(DraftResponse, '草稿'), 400: err('参数有误') },
     }),
@@ -129,8 +130,8 @@ export function knowledgeRoutes(deps: AppDeps) {
         urgency: draft.urgency,
         channel: input.channel === 'phone' ? 'web' : input.channel,
       });
-      const missing: ('location' | 'contact' | 'category')[] = ['contact'];
-      if (draft.type !== 'consultation' && !draft.location.district && !draft.location.address) missing.unshift('location');
+      // The place as every channel asks for it: the district, and a detailed address where the matter has a fixed place.
+      const missing: ('location' | 'address' | 'contact' | 'category')[] = [...missingPlace(draft.type, draft.description, draft.location), 'contact'];
       if (!draft.category) missing.push('category');
       return c.json(
         { draft: fields, emergency: draft.emergency, emergencyAdvice: draft.emergencyAdvice, missing, evidence: draft.evidence, source: draft.source },

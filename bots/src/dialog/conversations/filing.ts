@@ -1,16 +1,66 @@
 import { createHash } from 'node:crypto';
+import { hasDetailedAddress, needsFixedPlace } from '@hotline/knowledge/chains/place';
 import type { DraftLocation, TicketFiling } from '../../api-client.ts';
+import { hasTime, isAddress, phoneIn, withoutPhone } from '../answer-kinds.ts';
 import type { OutboundMessage } from '../types.ts';
 import { type DialogContext, type FilingState, type Turn, button, cancelButton, clip, isWord, m, menuButtons, say } from '../turn.ts';
 
 /**
  * Filing in conversation: the citizen's account goes through the intake
  * draft, then what is still missing is asked one question at a time
- * (district, street, time, contact, photos), then a summary to confirm.
+ * (district, street, detailed address, time, contact, photos), then a
+ * summary to confirm. An answer that plainly belongs to another question (a
+ * phone number at the time question, an address at the contact question) is
+ * used for that question, and the question is asked again.
  */
 
 const MAX_PHOTOS = 6;
-const PHONE = /(1[3-9]\d{9})|(0\d{2,3}-?\d{7,8})/;
+
+/** The draft carries a place a unit can find: a shared location, or a detailed address in the address or the account. */
+function placeFound(filing: FilingState): boolean {
+  const draft = filing.draft!;
+  const loc = draft.location ?? {};
+  return loc.lat !== undefined || hasDetailedAddress(loc.address) || hasDetailedAddress(draft.description);
+}
+
+function addressQuestion(filing: FilingState, lead?: string): OutboundMessage {
+  const fixed = needsFixedPlace(filing.draft!.type, filing.draft!.description);
+  const text = lead ? `${lead}\n${m.filing.askAddress}` : m.filing.askAddress;
+  return say(text, [...(fixed ? [] : [button(m.buttons.unknownAddress)]), cancelButton()]);
+}
+
+function timeQuestion(lead?: string): OutboundMessage {
+  const text = lead ? `${lead}\n${m.filing.askTime}` : m.filing.askTime;
+  return say(text, [button(m.buttons.now), button(m.buttons.today), button(m.buttons.yesterday), button(m.buttons.ongoing), button(m.buttons.skip), cancelButton()]);
+}
+
+function contactQuestion(lead?: string): OutboundMessage {
+  return say(lead ? `${lead}\n${m.filing.askContact}` : m.filing.askContact, [button(m.buttons.anonymous), cancelButton()]);
+}
+
+/** A phone number given out of turn becomes the contact (unless one was given); returns the note to say. */
+function takePhone(filing: FilingState, phone: string, text: string): string {
+  if (!filing.contact) {
+    const rest = withoutPhone(text).replace(/(姓名|名字|我叫|我是)[:：是]?/g, '');
+    filing.contact = { phone, ...(/^\p{Script=Han}{2,4}$/u.test(rest) ? { name: rest } : {}) };
+    filing.anonymous = false;
+  }
+  return m.filing.tookPhone(phone);
+}
+
+/** An address given out of turn is kept, unless a findable one is there already; returns the note to say. */
+function takeAddress(filing: FilingState, text: string): string {
+  const loc: DraftLocation = { ...filing.draft!.location };
+  if (!hasDetailedAddress(loc.address) && loc.lat === undefined) loc.address = text.slice(0, 200);
+  filing.draft!.location = loc;
+  return m.filing.tookAddress(clip(text, 50));
+}
+
+/** A time given out of turn is kept as the time of occurrence; returns the note to say. */
+function takeTime(filing: FilingState, text: string): string {
+  filing.occurred ??= { label: clip(text, 50) };
+  return m.filing.tookTime(clip(text, 50));
+}
 
 /** "我要反映" with nothing said yet: ask for the account of the matter. */
 export function openFiling(t: Turn): void {
@@ -58,14 +108,20 @@ async function next(ctx: DialogContext, t: Turn, filing: FilingState): Promise<v
     t.out.push(say(m.filing.askDistrict, [...catalog.districts.map((d) => button(d.name)), cancelButton()]));
     return;
   }
+  // After the district and street: where exactly, so the unit can find it (not for a consultation).
+  if (draft.type !== 'consultation' && !filing.addressUnknown && !placeFound(filing)) {
+    filing.need = 'address';
+    t.out.push(addressQuestion(filing));
+    return;
+  }
   if (!filing.occurred) {
     filing.need = 'time';
-    t.out.push(say(m.filing.askTime, [button(m.buttons.now), button(m.buttons.today), button(m.buttons.yesterday), button(m.buttons.ongoing), button(m.buttons.skip), cancelButton()]));
+    t.out.push(timeQuestion());
     return;
   }
   if (!filing.contact && !filing.anonymous) {
     filing.need = 'contact';
-    t.out.push(say(m.filing.askContact, [button(m.buttons.anonymous), cancelButton()]));
+    t.out.push(contactQuestion());
     return;
   }
   if (!filing.photosAsked) {
@@ -115,6 +171,11 @@ export async function filingText(ctx: DialogContext, t: Turn, filing: FilingStat
         }
         return next(ctx, t, filing);
       }
+      const aside = outOfTurn(filing, text);
+      if (aside) {
+        t.out.push(say(`${aside}\n${m.filing.askDistrict}`, [...catalog.districts.map((d) => button(d.name)), cancelButton()]));
+        return;
+      }
       if ([...text].length >= 4) {
         loc.address = text.slice(0, 200);
         filing.draft!.location = loc;
@@ -133,16 +194,65 @@ export async function filingText(ctx: DialogContext, t: Turn, filing: FilingStat
         // A button word from another step is not an address: ask for the street again.
         t.out.push(streetQuestion(district));
         return;
-      } else if (text !== m.buttons.skipStreet && !isWord(text, m.words.skip)) loc.address = text.slice(0, 200);
+      } else if (text !== m.buttons.skipStreet && !isWord(text, m.words.skip)) {
+        const aside = outOfTurn(filing, text);
+        if (aside) {
+          t.out.push(streetQuestion(district, aside));
+          return;
+        }
+        loc.address = text.slice(0, 200);
+      }
       filing.draft!.location = loc;
+      return next(ctx, t, filing);
+    }
+    case 'address': {
+      if (isWord(text, m.words.unknownPlace) || text === m.buttons.unknownAddress) {
+        if (needsFixedPlace(filing.draft!.type, filing.draft!.description)) {
+          t.out.push(say(m.filing.addressNeeded, [cancelButton()]));
+          return;
+        }
+        filing.addressUnknown = true;
+        return next(ctx, t, filing);
+      }
+      const phone = phoneIn(text);
+      if (phone && !isAddress(withoutPhone(text))) {
+        t.out.push(addressQuestion(filing, takePhone(filing, phone, text)));
+        return;
+      }
+      if (!hasDetailedAddress(text) && hasTime(text)) {
+        t.out.push(addressQuestion(filing, takeTime(filing, text)));
+        return;
+      }
+      const words = [...m.words.confirm, ...m.words.done, ...m.words.anonymous, ...m.words.skip, m.buttons.skipStreet];
+      // A road and number, a 小区 and 楼栋, a landmark; a longer description of the spot will do too (the unit can ask on the phone).
+      const place = phone ? withoutPhone(text) : text;
+      if (isWord(text, words) || !(hasDetailedAddress(place) || [...place].filter((ch) => /\p{L}/u.test(ch)).length >= 8)) {
+        t.out.push(addressQuestion(filing, m.filing.notAnAddress));
+        return;
+      }
+      if (phone) takePhone(filing, phone, text);
+      filing.draft!.location = { ...filing.draft!.location, address: place.slice(0, 200) };
       return next(ctx, t, filing);
     }
     case 'time': {
       const day = 24 * 3600_000;
       if (text === m.buttons.now || text === m.buttons.today) filing.occurred = { label: text, at: t.now.toISOString() };
       else if (text === m.buttons.yesterday) filing.occurred = { label: text, at: new Date(t.now.getTime() - day).toISOString() };
+      else if (text === m.buttons.ongoing) filing.occurred = { label: text };
       else if (isWord(text, m.words.skip)) filing.occurred = { label: m.filing.unknownTime };
-      else filing.occurred = { label: clip(text, 50) };
+      else {
+        const phone = phoneIn(text);
+        const rest = phone ? withoutPhone(text) : text;
+        const note = phone ? takePhone(filing, phone, text) : undefined;
+        if (hasTime(rest) && !isAddress(rest)) filing.occurred = { label: clip(rest, 50) };
+        else if (isAddress(rest)) {
+          t.out.push(timeQuestion([note, takeAddress(filing, rest)].filter(Boolean).join('\n')));
+          return;
+        } else {
+          t.out.push(timeQuestion(note ?? m.filing.notATime));
+          return;
+        }
+      }
       return next(ctx, t, filing);
     }
     case 'contact': {
@@ -151,8 +261,12 @@ export async function filingText(ctx: DialogContext, t: Turn, filing: FilingStat
         delete filing.contact;
         return next(ctx, t, filing);
       }
-      const phone = text.replace(/[\s-]/g, '').match(PHONE)?.[0];
+      const phone = phoneIn(text);
       if (!phone) {
+        if (isAddress(text)) {
+          t.out.push(contactQuestion(takeAddress(filing, text)));
+          return;
+        }
         t.out.push(say(m.filing.badContact, [button(m.buttons.anonymous), cancelButton()]));
         return;
       }
@@ -179,6 +293,7 @@ export async function filingText(ctx: DialogContext, t: Turn, filing: FilingStat
       if (text === m.buttons.editLocation) {
         filing.draft!.location = {};
         filing.placeAsked = false;
+        delete filing.addressUnknown;
         filing.draft!.type = filing.draft!.type === 'consultation' ? 'help' : filing.draft!.type;
         return next(ctx, t, filing);
       }
@@ -272,7 +387,8 @@ export async function filingPhoto(ctx: DialogContext, t: Turn): Promise<void> {
 export async function filingLocation(ctx: DialogContext, t: Turn): Promise<void> {
   const filing = t.state?.step === 'filing' ? t.state : null;
   const point = t.msg.location;
-  if (!filing?.draft || !point || (filing.need !== 'district' && filing.need !== 'street')) {
+  // A shared location answers the place wherever it comes (the photo and later steps included).
+  if (!filing?.draft || !point || filing.need === 'description') {
     t.out.push(say(m.help, menuButtons()));
     return;
   }
@@ -311,7 +427,16 @@ function cleanLocation(loc: DraftLocation | undefined): DraftLocation | undefine
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
+/** A phone number or a time where a place was asked: kept for its own question; returns the note, or null when the text is neither. */
+function outOfTurn(filing: FilingState, text: string): string | null {
+  const phone = phoneIn(text);
+  if (phone && !isAddress(withoutPhone(text))) return takePhone(filing, phone, text);
+  if (!hasDetailedAddress(text) && hasTime(text)) return takeTime(filing, text);
+  return null;
+}
+
 /** Which street of the district, with its streets as buttons. */
-function streetQuestion(district: { name: string; streets: { name: string }[] } | undefined): OutboundMessage {
-  return say(m.filing.askStreet(district?.name ?? ''), [...(district?.streets ?? []).map((s) => button(s.name)), button(m.buttons.skipStreet), cancelButton()]);
+function streetQuestion(district: { name: string; streets: { name: string }[] } | undefined, lead?: string): OutboundMessage {
+  const question = m.filing.askStreet(district?.name ?? '');
+  return say(lead ? `${lead}\n${question}` : question, [...(district?.streets ?? []).map((s) => button(s.name)), button(m.buttons.skipStreet), cancelButton()]);
 }

@@ -1,0 +1,161 @@
+import { tickets } from '@hotline/db';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BotApiClient } from '../../bots/src/api-client.ts';
+import { DialogEngine } from '../../bots/src/dialog/engine.ts';
+import { zhCN } from '../../bots/src/messages/zh-CN.ts';
+import type { WechatOaConfig } from '../../bots/src/wechat-oa/config.ts';
+import { createWechatOfficialAccount } from '../../bots/src/wechat-oa/official-account.ts';
+import { createHarness, type Harness } from '../support/harness.ts';
+import { recordingBots, type SentMessage, updates } from '../support/telegram.ts';
+import { APP_ID, APP_SECRET, FakeWechatApi, TOKEN, locationPush, optionNumber, pushQuery, replyFields, textPush } from './wechat-peer.ts';
+
+// The second pass over the chat channels: the place a unit can find, answers
+// checked for what was asked. Through Telegram's handleUpdate and signed
+// pushes to the WeChat endpoint (a recording local WeChat API); the dialog,
+// the API, the database and the intake are the real ones.
+
+let h: Harness;
+let peer: FakeWechatApi;
+let district: { code: string; name: string; streets: { code: string; name: string }[] };
+let chatSeq = 140_000;
+let msgSeq = 0;
+const nextMsgId = () => String(6_500_000_000_000_000_000n + BigInt(++msgSeq));
+
+beforeAll(async () => {
+  h = await createHarness({ knowledge: 'content' });
+  peer = new FakeWechatApi();
+  await peer.start();
+  const catalog = await h.app.request('/api/catalog');
+  district = ((await catalog.json()) as { districts: (typeof district)[] }).districts.find((d) => d.streets.length > 0)!;
+}, 180_000);
+afterAll(async () => {
+  await peer?.close();
+  await h?.close();
+});
+
+const texts = (messages: SentMessage[]) => messages.map((x) => x.text).join('\n---\n');
+const labels = (messages: SentMessage[]) => messages.flatMap((x) => x.buttons.map((b) => b.label));
+
+function officialAccount() {
+  const api = new BotApiClient({ fetch: async (request) => h.app.fetch(request), baseUrl: 'http://hotline.internal', internalToken: 'test-internal-token' });
+  const dialog = new DialogEngine({ api, db: h.database.db, now: h.clock.now });
+  const config: WechatOaConfig = {
+    token: TOKEN,
+    appId: APP_ID,
+    appSecret: APP_SECRET,
+    aesKey: undefined,
+    apiBase: peer.url,
+    templateId: undefined,
+    templateField: 'thing1',
+    passiveReplyMs: 4_500,
+    timestampWindowMs: 5 * 60_000,
+  };
+  const oa = createWechatOfficialAccount({ config, dialog, db: h.database.db, now: h.clock.now });
+  const post = async (body: string) => {
+    const res = await oa.app.request(`/webhooks/wechat?${pushQuery(h.clock.now())}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    return text === 'success' ? '' : (replyFields(text).Content ?? '');
+  };
+  const createTime = () => Math.floor(h.clock.now().getTime() / 1000);
+  const say = (user: string, content: string) => post(textPush({ from: user, content, msgId: nextMsgId(), createTime: createTime() }));
+  return { oa, post, say, createTime };
+}
+
+const filedBy = (channelUserId: string) => h.database.db.select().from(tickets).where(eq(tickets.channelUserId, channelUserId));
+
+describe('the place a unit can find', () => {
+  it('Telegram: a complaint without an address is asked for one after the street, says why, refuses 不清楚 and takes the address typed', async () => {
+    const bot = recordingBots(h);
+    const chatId = ++chatSeq;
+    await bot.say(updates.text(chatId, '我要反映'));
+    expect(texts(await bot.say(updates.text(chatId, '我家楼下的烧烤摊天天晚上油烟熏得受不了')))).toContain(zhCN.filing.askDistrict);
+    await bot.say(updates.tap(chatId, district.name));
+    const asked = await bot.say(updates.tap(chatId, district.streets[0]!.name));
+    expect(texts(asked)).toContain(zhCN.filing.askAddress);
+    expect(texts(asked)).toContain('承办单位才能找到现场');
+    // A fixed place: 不清楚 is not offered, and not taken.
+    expect(labels(asked)).not.toContain(zhCN.buttons.unknownAddress);
+    expect(texts(await bot.say(updates.text(chatId, '不清楚')))).toContain(zhCN.filing.addressNeeded);
+    // Neither is a vague spot.
+    expect(texts(await bot.say(updates.text(chatId, '我家楼下')))).toContain(zhCN.filing.notAnAddress);
+    expect(texts(await bot.say(updates.text(chatId, '和平路 18 号幸福小区 3 栋')))).toContain(zhCN.filing.askTime);
+    await bot.say(updates.tap(chatId, zhCN.buttons.yesterday));
+    await bot.say(updates.text(chatId, '王五 13700001234'));
+    const summary = await bot.say(updates.tap(chatId, zhCN.buttons.done));
+    expect(texts(summary)).toContain(`地点：${district.name} ${district.streets[0]!.name} 和平路 18 号幸福小区 3 栋`);
+    await bot.say(updates.tap(chatId, zhCN.buttons.confirm));
+    const [ticket] = await filedBy(`telegram:${chatId}`);
+    expect(ticket).toMatchObject({ districtCode: district.code, streetCode: district.streets[0]!.code, address: '和平路 18 号幸福小区 3 栋' });
+  });
+
+  it('Telegram: a phone scam has no fixed place: 不清楚 is offered and taken', async () => {
+    const bot = recordingBots(h);
+    const chatId = ++chatSeq;
+    await bot.say(updates.text(chatId, '我要反映'));
+    await bot.say(updates.text(chatId, '有人冒充客服打电话骗我转账，我被骗了两千元'));
+    let reply = await bot.say(updates.tap(chatId, district.name));
+    if (texts(reply).includes(zhCN.filing.askStreet(district.name))) reply = await bot.say(updates.tap(chatId, zhCN.buttons.skipStreet));
+    expect(texts(reply)).toContain(zhCN.filing.askAddress);
+    expect(labels(reply)).toContain(zhCN.buttons.unknownAddress);
+    expect(texts(await bot.say(updates.tap(chatId, zhCN.buttons.unknownAddress)))).toContain(zhCN.filing.askTime);
+  });
+
+  it('WeChat: a shared location answers the address question and is filed with its coordinates', async () => {
+    const { post, say } = officialAccount();
+    const user = `oPlace${++chatSeq}`;
+    await say(user, '我要反映');
+    const districts = await say(user, '小区垃圾桶满了好几天没人清运，臭气熏天');
+    expect(districts).toContain(zhCN.filing.askDistrict);
+    const streets = await say(user, optionNumber(districts, district.name));
+    const asked = await say(user, optionNumber(streets, district.streets[0]!.name));
+    expect(asked).toContain(zhCN.filing.askAddress);
+    const time = await post(locationPush({ from: user, msgId: nextMsgId(), lat: '23.134521', lng: '113.358803', label: '人民路与解放路交叉口', createTime: Math.floor(h.clock.now().getTime() / 1000) }));
+    expect(time).toContain(zhCN.filing.askTime);
+    await say(user, optionNumber(time, zhCN.buttons.skip));
+    const photos = await say(user, '赵六 13600002222');
+    const summary = await say(user, optionNumber(photos, zhCN.buttons.done));
+    expect(summary).toContain('人民路与解放路交叉口');
+    await say(user, optionNumber(summary, zhCN.buttons.confirm));
+    const [ticket] = await filedBy(`wechat-oa:${user}`);
+    expect(ticket).toMatchObject({ districtCode: district.code, address: '人民路与解放路交叉口' });
+    expect(Number(ticket!.lat)).toBeCloseTo(23.134521, 5);
+  });
+
+  it('the intake draft lists the detailed address as missing by the same rule', async () => {
+    const draft = async (text: string) => {
+      const res = await h.app.request('/api/intake/draft', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text, channel: 'web' }) });
+      return ((await res.json()) as { missing: string[] }).missing;
+    };
+    expect(await draft('东城区和平街道我家楼下的烧烤摊天天晚上油烟熏得受不了')).toContain('address');
+    expect(await draft('东城区和平街道幸福小区5号楼楼下的烧烤摊天天晚上油烟熏得受不了')).not.toContain('address');
+    expect(await draft('有人冒充客服打电话骗我转账，我被骗了两千元')).not.toContain('address');
+  });
+});
+
+describe('answers checked for what was asked', () => {
+  it('a phone number at the time question lands in the contact; an address there is kept as the address, not the time', async () => {
+    const bot = recordingBots(h);
+    const chatId = ++chatSeq;
+    await bot.say(updates.text(chatId, '我要反映'));
+    await bot.say(updates.text(chatId, `${district.name}幸福小区 5 号楼的电梯坏了三天，老人上下楼很困难`));
+    let reply = await bot.say(updates.tap(chatId, district.streets[0]!.name));
+    expect(texts(reply)).toContain(zhCN.filing.askTime);
+    reply = await bot.say(updates.text(chatId, '13911112222'));
+    expect(texts(reply)).toContain(zhCN.filing.tookPhone('13911112222'));
+    expect(texts(reply)).toContain(zhCN.filing.askTime);
+    reply = await bot.say(updates.text(chatId, '人民路 25 号'));
+    expect(texts(reply)).toContain(zhCN.filing.askTime);
+    expect(texts(reply)).not.toContain(zhCN.filing.askContact);
+    reply = await bot.say(updates.text(chatId, '前天晚上'));
+    // The contact was given: next come the photos, not the contact question.
+    expect(texts(reply)).toContain(zhCN.filing.askPhotos);
+    const summary = await bot.say(updates.tap(chatId, zhCN.buttons.done));
+    expect(texts(summary)).toContain('时间：前天晚上');
+    expect(texts(summary)).toContain('联系人：13911112222');
+    await bot.say(updates.tap(chatId, zhCN.buttons.confirm));
+    const [ticket] = await filedBy(`telegram:${chatId}`);
+    expect(ticket!.citizenPhone).toBe('13911112222');
+  });
+});
