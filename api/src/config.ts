@@ -42,6 +42,8 @@ export const Env = z.object({
   LLM_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(8_000),
   /** Recent knowledge-base search results kept in memory (0: none). */
   KB_SEARCH_CACHE: z.coerce.number().int().min(0).max(1_000_000).default(2_000),
+  /** Link each filing to its likely duplicates in the background (on, off): the 待派单 clusters and reporters counts. */
+  DUPLICATE_LINKING: z.enum(['on', 'off']).default('on'),
   /** Signs the portal's form tokens and proof-of-work challenges; ≥ 32 characters. Unset: a random key stored in the database. */
   SITE_SECRET: z.string().min(32, 'SITE_SECRET 至少 32 个字符').optional().or(z.literal('').transform(() => undefined)),
   /** Key of the query-code HMAC, ≥ 32 characters, the same on every instance. Unset: DATA_DIR/query-code.key, created on first start. */
@@ -66,6 +68,7 @@ export interface Config {
   meili: { url: string; masterKey: string; indexUid: string } | { url: null; indexUid: string };
   llm: { baseUrl: string; apiKey: string; model: string; timeoutMs: number } | null;
   kbSearchCache: number;
+  duplicateLinking: boolean;
   siteSecret: string | undefined;
   queryCodeKey: string | undefined;
   powBits: number;
@@ -99,6 +102,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY ?? 'not-needed', model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT_MS }
       : null,
     kbSearchCache: e.KB_SEARCH_CACHE,
+    duplicateLinking: e.DUPLICATE_LINKING === 'on',
     siteSecret: e.SITE_SECRET,
     queryCodeKey: e.QUERY_CODE_KEY,
     powBits: e.POW_BITS,

@@ -18,6 +18,7 @@ import { createApp, type App } from './http/app.ts';
 import { createLogger, type Logger } from './http/logger.ts';
 import { mountSite } from './http/site.ts';
 import { BackgroundJobs } from './jobs/background-jobs.ts';
+import { createDuplicateLinker } from './domain/tickets/link-duplicates.ts';
 import { connectSearch } from './search-server.ts';
 import { seedKnowledge } from './seed/knowledge.ts';
 import { type DemoAccount, seedReferenceData, syncDemoAccounts } from './seed/seed.ts';
@@ -119,8 +120,14 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     const url = config.publicUrl ?? `http://${host}:${address.port}`;
     if (config.jobs) {
       jobs = new BackgroundJobs({ db: database.db, rules, limiter, logger, knowledge });
-      // Status messages to citizens who filed from a chat.
-      jobs.outbox.on(PUBLIC_EVENT_TOPIC, bots.notify);
+      // Each filing is linked to its likely duplicates (link-duplicates.ts), then status messages go
+      // to citizens who filed or follow from a chat. DUPLICATE_LINKING=off skips the linking.
+      const linkFiling = config.duplicateLinking ? createDuplicateLinker({ db: database.db, rules }) : null;
+      const notify = bots.notify;
+      jobs.outbox.on(PUBLIC_EVENT_TOPIC, async (message) => {
+        await linkFiling?.(message);
+        await notify(message);
+      });
       jobs.start();
     }
     await bots.start();

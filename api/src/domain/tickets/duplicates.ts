@@ -21,8 +21,9 @@ export const LOOK_BACK_DAYS = 30;
 export const NEARBY_METRES = 500;
 /** Most recent candidates scored per lookup. */
 const CANDIDATES = 400;
-/** Text overlap needed when the place matches (same street, or within NEARBY_METRES). */
-export const MIN_TEXT_NEAR = 0.2;
+/** Text overlap needed when the place matches (same street, or within NEARBY_METRES), with at least MIN_SHARED telling pieces. */
+export const MIN_TEXT_NEAR = 0.1;
+export const MIN_SHARED = 2;
 /** Text overlap needed when only the district matches. */
 export const MIN_TEXT_DISTRICT = 0.45;
 /** Text overlap needed when neither ticket says where (same category only). */
@@ -87,18 +88,28 @@ export function bigrams(text: string): Set<string> {
   return grams;
 }
 
-/** Dice overlap of two bigram sets, 0…1. */
-function dice(a: Set<string>, b: Set<string>): number {
-  if (a.size === 0 || b.size === 0) return 0;
+/**
+ * Two-character pieces of complaint language that say nothing about the matter
+ * (时间, 希望, 尽快 …, and the pieces of 门口的 / 楼下的 around an address):
+ * two tickets sharing only these are not the same matter.
+ */
+const GENERIC = new Set(
+  ('希望 尽快 晚上 白天 反映 一下 处理 解决 问题 已经 一个 没有 请求 市民 我们 你们 他们 这个 那个 现在 今天 昨天 每天 好几 几天 一直 还是 还有 而且 ' +
+    '但是 因为 所以 如果 可以 能够 不能 相关 部门 有关 单位 情况 时间 出门 附近 那边 这边 那里 这里 门口 口的 号门 楼下 下的 号楼 小区 居民 非常 ' +
+    '特别 很大 严重 影响 生活 休息 要求 请你 麻烦 谢谢 帮忙 看看 的路 了一 的时 时候 一下 下午 上午 以后 之前 多次 目前 至今 到现 在还 还没 没人').split(' '),
+);
+
+/** Overlap of two bigram sets, 0…1: shared pieces over the smaller set (a short message still matches a long one). */
+function overlap(a: Set<string>, b: Set<string>): { score: number; shared: number } {
+  if (a.size === 0 || b.size === 0) return { score: 0, shared: 0 };
   let shared = 0;
   for (const gram of a) if (b.has(gram)) shared++;
-  return (2 * shared) / (a.size + b.size);
+  return { score: shared / Math.min(a.size, b.size), shared };
 }
 
 function without(grams: Set<string>, drop: Set<string>): Set<string> {
-  if (drop.size === 0) return grams;
   const kept = new Set<string>();
-  for (const gram of grams) if (!drop.has(gram)) kept.add(gram);
+  for (const gram of grams) if (!drop.has(gram) && !GENERIC.has(gram)) kept.add(gram);
   return kept;
 }
 
@@ -112,16 +123,16 @@ function placeGrams(catalog: Catalog, t: Pick<DuplicateProbe, 'address' | 'distr
 }
 
 /**
- * Text similarity with the place words of both tickets removed: the better of
- * title-with-title and whole-text-with-whole-text (a short title weighs as much
- * as a long description).
+ * Text similarity with the place words of both tickets and generic complaint
+ * language removed: the share of the shorter text's pieces found in the other
+ * (title and description together), and how many pieces they share. A matter
+ * said three ways shares its few telling words (路灯 · 不亮 · 坏了), which is why
+ * a match also needs the same place and a compatible category.
  */
-export function textSimilarity(catalog: Catalog, a: DuplicateProbe, b: DuplicateProbe): number {
+export function textSimilarity(catalog: Catalog, a: DuplicateProbe, b: DuplicateProbe): { score: number; shared: number } {
   const drop = placeGrams(catalog, a);
   for (const gram of placeGrams(catalog, b)) drop.add(gram);
-  const title = dice(without(bigrams(a.title), drop), without(bigrams(b.title), drop));
-  const all = dice(without(bigrams(`${a.title} ${a.description}`), drop), without(bigrams(`${b.title} ${b.description}`), drop));
-  return Math.max(title, all);
+  return overlap(without(bigrams(`${a.title} ${a.description}`), drop), without(bigrams(`${b.title} ${b.description}`), drop));
 }
 
 /** Great-circle distance in metres. */
@@ -143,9 +154,16 @@ export function placeMatch(a: DuplicateProbe, b: DuplicateProbe): { place: Place
   return { place: 'none', distance: null };
 }
 
-/** Categories that may be the same matter: the same first level, or either one unknown or 其他. */
-export function categoriesCompatible(a: string | null | undefined, b: string | null | undefined): boolean {
-  return !a || !b || a === b || a === 'other' || b === 'other';
+/**
+ * Categories that may be the same matter: the same first level, or either one
+ * unknown or 其他; and when both carry a second level, the same second level.
+ */
+export function categoriesCompatible(
+  a: { category: string | null; subcategory?: string | null | undefined },
+  b: { category: string | null; subcategory?: string | null | undefined },
+): boolean {
+  if (a.subcategory && b.subcategory && a.subcategory !== b.subcategory) return false;
+  return !a.category || !b.category || a.category === b.category || a.category === 'other' || b.category === 'other';
 }
 
 const MIN_TEXT: Record<PlaceMatch, number> = { nearby: MIN_TEXT_NEAR, street: MIN_TEXT_NEAR, district: MIN_TEXT_DISTRICT, none: MIN_TEXT_NOWHERE };
@@ -169,6 +187,7 @@ export async function findDuplicates(ctx: DomainContext, probe: DuplicateProbe, 
   if (mineText.size < 2) return [];
   const since = new Date(ctx.now().getTime() - LOOK_BACK_DAYS * 86_400_000);
   const category = firstLevel(catalog, probe.categoryCode ?? probe.subcategoryCode);
+  const subcategory = probe.subcategoryCode ?? (probe.categoryCode && catalog.categories.get(probe.categoryCode)?.parentCode ? probe.categoryCode : null);
   const place: SQL[] = [];
   // A street the catalog does not know (a draft's guess) narrows nothing: the district's month is read instead.
   const streetCode = probe.streetCode && catalog.streets.has(probe.streetCode) ? probe.streetCode : null;
@@ -199,6 +218,7 @@ export async function findDuplicates(ctx: DomainContext, probe: DuplicateProbe, 
       lat: tickets.lat,
       lng: tickets.lng,
       categoryCode: tickets.categoryCode,
+      subcategoryCode: tickets.subcategoryCode,
       confidential: tickets.confidential,
       citizenName: tickets.citizenName,
       createdAt: tickets.createdAt,
@@ -220,10 +240,11 @@ export async function findDuplicates(ctx: DomainContext, probe: DuplicateProbe, 
 
   const found: DuplicateCandidate[] = [];
   for (const row of rows) {
-    if (!categoriesCompatible(category, row.categoryCode)) continue;
+    if (!categoriesCompatible({ category, subcategory }, { category: row.categoryCode, subcategory: row.subcategoryCode })) continue;
     const match = placeMatch(probe, row);
-    const score = textSimilarity(catalog, probe, row);
-    if (score < MIN_TEXT[match.place]) continue;
+    const text = textSimilarity(catalog, probe, row);
+    if (text.score < MIN_TEXT[match.place] || text.shared < MIN_SHARED) continue;
+    const score = text.score;
     found.push({
       id: row.id,
       ticketNo: row.ticketNo,
@@ -253,15 +274,19 @@ export async function findDuplicates(ctx: DomainContext, probe: DuplicateProbe, 
 export async function reporterCounts(ctx: DomainContext, ticketIds: string[]): Promise<Map<string, number>> {
   const counts = new Map<string, number>(ticketIds.map((id) => [id, 1]));
   if (ticketIds.length === 0) return counts;
-  const rows = await ctx.db
-    .select({
-      id: tickets.id,
-      followers: sql<number>`(select count(*) from ${ticketFollowers} f where f.ticket_id = ${tickets.id})::int`,
-      // Merges write a link too (merge.ts), so the links hold every duplicate once.
-      reported: sql<number>`(select count(*) from ${ticketDuplicateLinks} l where l.duplicate_of_id = ${tickets.id})::int`,
-    })
-    .from(tickets)
-    .where(inArray(tickets.id, ticketIds));
-  for (const row of rows) counts.set(row.id, 1 + Number(row.followers) + Number(row.reported));
+  // Merges write a link too (merge.ts), so the links hold every duplicate once.
+  const [followers, reported] = await Promise.all([
+    ctx.db
+      .select({ id: ticketFollowers.ticketId, n: sql<number>`count(*)::int` })
+      .from(ticketFollowers)
+      .where(inArray(ticketFollowers.ticketId, ticketIds))
+      .groupBy(ticketFollowers.ticketId),
+    ctx.db
+      .select({ id: ticketDuplicateLinks.duplicateOfId, n: sql<number>`count(*)::int` })
+      .from(ticketDuplicateLinks)
+      .where(inArray(ticketDuplicateLinks.duplicateOfId, ticketIds))
+      .groupBy(ticketDuplicateLinks.duplicateOfId),
+  ]);
+  for (const row of [...followers, ...reported]) counts.set(row.id, (counts.get(row.id) ?? 1) + Number(row.n));
   return counts;
 }

@@ -44,3 +44,16 @@ export async function linkDuplicates(ctx: DomainContext, ticketId: string): Prom
 export function isFilingMessage(payload: Record<string, unknown>): payload is { ticketId: string; action: 'submit' } {
   return payload.action === 'submit' && typeof payload.ticketId === 'string';
 }
+
+/**
+ * The outbox handler that links each filing to its duplicates, off the
+ * filing's own path (it runs beside the chat notifications on
+ * `ticket.public_event`); other events pass through untouched.
+ */
+export function createDuplicateLinker(deps: { db: DomainContext['db']; rules: { get(): Promise<DomainContext['rules']> }; now?: () => Date }) {
+  return async (message: { payload: Record<string, unknown> }): Promise<void> => {
+    if (!isFilingMessage(message.payload)) return;
+    const ctx: DomainContext = { db: deps.db, actor: { kind: 'system', job: 'duplicates' }, now: deps.now ?? (() => new Date()), rules: await deps.rules.get() };
+    await linkDuplicates(ctx, message.payload.ticketId);
+  };
+}
