@@ -101,6 +101,26 @@ export interface TicketCheck {
   valid: true;
   acceptDueAt: string;
   replyWorkingDays: number;
+  /** Open tickets of the same matter the citizen may follow instead of filing (public fields only). */
+  similar: SimilarTicket[];
+}
+
+export interface SimilarTicket {
+  ticketNo: string;
+  title: string;
+  status: string;
+  statusLabel: string;
+  reporters: number;
+  filedAt: string;
+}
+
+export interface FollowedTicket {
+  ticketNo: string;
+  title: string;
+  status: string;
+  statusLabel: string;
+  reporters: number;
+  added: boolean;
 }
 
 export interface UploadDraft {
@@ -214,6 +234,11 @@ export class ApiClient {
 
   checkTicket(body: unknown) {
     return this.request<TicketCheck>('POST', '/api/tickets/check', body);
+  }
+
+  /** 关注此工单 instead of filing the same matter again. */
+  followTicket(ticketNo: string, body: { channel: 'web'; phone: string }) {
+    return this.request<FollowedTicket>('POST', `/api/tickets/${encodeURIComponent(ticketNo)}/follow`, body);
   }
 
   fileTicket(body: unknown, options: { idempotencyKey: string; pow: PowSolution | null }) {

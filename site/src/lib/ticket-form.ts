@@ -1,5 +1,5 @@
 import type { Messages } from '../i18n/index.ts';
-import type { ApiClient, ApiError, Catalog, PowChallenge, PowSolution, TicketCheck, TicketCreated } from './api-client.ts';
+import type { ApiClient, ApiError, Catalog, FollowedTicket, PowChallenge, PowSolution, TicketCheck, TicketCreated } from './api-client.ts';
 import { apiFieldErrors, checked, type FieldErrors, hasErrors, noErrors } from './form-values.ts';
 
 // The filing form (我要反映, channel web) and the letter form (市长信箱, channel
@@ -249,7 +249,8 @@ const isPhotoError = (error: ApiError) => Array.isArray(error.details) && error.
 export type FilingView =
   | { view: 'form'; filing: Filing; errors: FieldErrors; /** The type is the default: the script may suggest one. */ autoType: boolean }
   | { view: 'review'; filing: Filing; errors: FieldErrors; check: TicketCheck; challenge: PowChallenge | null }
-  | { view: 'receipt'; created: TicketCreated };
+  | { view: 'receipt'; created: TicketCreated }
+  | { view: 'followed'; followed: FollowedTicket };
 
 export interface FilingRequest {
   kind: FilingKind;
@@ -287,6 +288,14 @@ export async function runFilingStep({ kind, api, m, form, formTrusted }: FilingR
   };
 
   if (step === 'start') return formView(noErrors(), !form.has('type'));
+  // 关注此工单 (the review page's offer of an open ticket on the same matter): no new ticket is filed.
+  if (kind === 'web' && step.startsWith('follow-') && formTrusted) {
+    const phone = filing.values['contact.phone']?.trim();
+    if (!phone || checked(filing.values, 'anonymous')) return review({ fields: {}, general: [m.file.similar.phoneNeeded] });
+    const followed = await api.followTicket(step.slice('follow-'.length), { channel: 'web', phone });
+    if (followed.ok) return { view: 'followed', followed: followed.data };
+    return review({ fields: {}, general: [followed.error.status === 409 || followed.error.status === 404 ? followed.error.message : m.common.errors.unavailable] });
+  }
   if (step !== 'review' && step !== 'submit') return formView();
 
   if (!formTrusted) {
