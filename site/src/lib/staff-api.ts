@@ -77,12 +77,12 @@ export class StaffApi {
   /** `search`: the queue filters as the page's own query string holds them. */
   tickets(search: URLSearchParams) {
     const text = search.toString();
-    return this.#call<{ items: StaffTicketSummary[]; page: number; pageSize: number; total: number }>('GET', `/api/staff/tickets${text ? `?${text}` : ''}`);
+    return this.#call<{ items: StaffTicketSummary[]; page: number; pageSize: number; total: number; totalCapped: boolean }>('GET', `/api/staff/tickets${text ? `?${text}` : ''}`);
   }
 
   /** 按诉求人电话查找: the number goes in the body, never in a URL; the API logs the search. */
   searchByPhone(phone: string, search: URLSearchParams) {
-    return this.#call<{ items: StaffTicketSummary[]; page: number; pageSize: number; total: number }>('POST', '/api/staff/tickets/search', { ...Object.fromEntries(search), phone });
+    return this.#call<{ items: StaffTicketSummary[]; page: number; pageSize: number; total: number; totalCapped: boolean }>('POST', '/api/staff/tickets/search', { ...Object.fromEntries(search), phone });
   }
 
   ticket(ticketNo: string) {

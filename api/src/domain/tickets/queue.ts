@@ -85,7 +85,10 @@ export const QueueQuery = z.object({
   supervised: flag,
   q: z.string().trim().max(60).optional(),
   /** A phone number never travels in a URL (proxies, logs and browser history keep URLs): see TicketSearchInput. */
-  phone: z.never({ error: '按电话查找请用 POST /api/staff/tickets/search，电话号码不放在网址里' }).optional(),
+  phone: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined, { error: '按电话查找请用 POST /api/staff/tickets/search，电话号码不放在网址里' }),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });
@@ -123,7 +126,7 @@ export function dueSoonCondition(now: Date, hours: number): SQL {
  */
 export const TICKET_SEARCH_TEXT = sql`hotline_bigrams(lower(${tickets.title} || ' ' || ${tickets.description} || ' ' || coalesce(${tickets.address}, '')))`;
 
-/** The limit that runs in the ticket's status (see timeLeft in staff-view.ts), for sorting by time left. */
+/** The limit that runs in the ticket's status (see timeLeft in staff-view.ts), for sorting by time left; tickets_deadline_idx indexes this very expression. */
 const deadline = sql`case
   when ${tickets.status} = 'submitted' then ${tickets.acceptDueAt}
   when ${tickets.status} = 'dispatched' and ${tickets.signedAt} is null then least(${tickets.signDueAt}, ${tickets.dueAt})
@@ -170,6 +173,44 @@ function requireQueueViewer(ctx: DomainContext): StaffActor {
   return staff;
 }
 
+/**
+ * 全部 counts every ticket the viewer may see: a year of a city is 200,000 rows, read on every
+ * staff page (the navigation) and by every open tab's 10 s poll. Once a count reaches LARGE_COUNT
+ * it is reused for up to COUNT_TTL_MS and refreshed behind the answer (one refresh at a time per
+ * scope and process), so a page never waits for it; below that it is counted every time (cheap, and
+ * exact where a small office or a test expects it). A stale 全部 is harmless: the work queues,
+ * which people act on, are always counted exactly.
+ */
+const LARGE_COUNT = 10_000;
+const COUNT_TTL_MS = 60_000;
+const allCounts = new WeakMap<object, Map<string, { count: number; at: number; refreshing: boolean }>>();
+
+async function countAll(ctx: DomainContext, staff: StaffActor): Promise<number> {
+  const key = staff.role === 'unit_handler' ? `unit:${staff.unitId ?? ''}` : 'city';
+  let cache = allCounts.get(ctx.db);
+  if (!cache) allCounts.set(ctx.db, (cache = new Map()));
+  const store = cache;
+  const count = async () => {
+    const [row] = await ctx.db.select({ count: sql<number>`count(*)::int` }).from(tickets).where(viewerScope(staff));
+    const n = Number(row?.count ?? 0);
+    store.set(key, { count: n, at: Date.now(), refreshing: false });
+    return n;
+  };
+  const hit = store.get(key);
+  if (!hit || hit.count < LARGE_COUNT) return count();
+  if (Date.now() - hit.at > COUNT_TTL_MS && !hit.refreshing) {
+    hit.refreshing = true;
+    // Behind the answer: a failure (a database closing, say) leaves the old figure for the next try.
+    count().catch(() => {
+      hit.refreshing = false;
+    });
+  }
+  return hit.count;
+}
+
+/** A list's total is counted up to this many; past it the page says "2000 件以上" instead of reading every match. */
+export const TOTAL_CAP = 2_000;
+
 /** The viewer's queues with how many tickets each holds now (the workbench's navigation). */
 export async function queueCounts(ctx: DomainContext) {
   const staff = requireQueueViewer(ctx);
@@ -177,6 +218,10 @@ export async function queueCounts(ctx: DomainContext) {
   const counts = [];
   // One after the other: PGlite runs one query at a time anyway, and a pool is not held by one page.
   for (const name of queuesFor(staff)) {
+    if (name === 'all') {
+      counts.push({ queue: name, count: await countAll(ctx, staff) });
+      continue;
+    }
     const [row] = await ctx.db
       .select({ count: sql<number>`count(*)::int` })
       .from(tickets)
@@ -237,7 +282,10 @@ export async function listQueue(ctx: DomainContext, query: QueueQuery | TicketSe
         : query.sort === 'filed_desc'
           ? [desc(tickets.createdAt)]
           : (named?.order ?? (deadlineFirst ? [asc(tickets.dueAt), asc(tickets.createdAt)] : [desc(tickets.createdAt)]));
-  const [rows, [total]] = await Promise.all([
+  // 全部 with no filter is the viewer's whole scope: its (cached) count. Anything else is counted up
+  // to TOTAL_CAP + 1 rows, so a broad filter never reads all its matches just to say how many.
+  const whole = conditions.length === (scope ? 1 : 0);
+  const [rows, total] = await Promise.all([
     ctx.db
       .select()
       .from(tickets)
@@ -245,7 +293,12 @@ export async function listQueue(ctx: DomainContext, query: QueueQuery | TicketSe
       .orderBy(...order)
       .limit(query.pageSize)
       .offset((query.page - 1) * query.pageSize),
-    ctx.db.select({ count: sql<number>`count(*)::int` }).from(tickets).where(where),
+    whole
+      ? countAll(ctx, staff)
+      : ctx.db
+          .select({ count: sql<number>`count(*)::int` })
+          .from(ctx.db.select({ one: sql`1`.as('one') }).from(tickets).where(where).limit(TOTAL_CAP + 1).as('capped'))
+          .then(([row]) => Number(row?.count ?? 0)),
   ]);
   if (query.phone) {
     // Each ticket found is an access to that citizen's data; a search that finds nothing is still
@@ -258,6 +311,8 @@ export async function listQueue(ctx: DomainContext, query: QueueQuery | TicketSe
     items: rows.map((t) => summarize(ctx, t, now)),
     page: query.page,
     pageSize: query.pageSize,
-    total: Number(total?.count ?? 0),
+    total: whole ? total : Math.min(total, TOTAL_CAP),
+    /** The total is a floor: more than TOTAL_CAP tickets match. */
+    totalCapped: !whole && total > TOTAL_CAP,
   };
 }

@@ -115,7 +115,13 @@ export const QueueCountsSchema = z
   .openapi('QueueCounts');
 
 export const QueuePageSchema = z
-  .object({ items: z.array(TicketSummarySchema), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() })
+  .object({
+    items: z.array(TicketSummarySchema),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+    total: z.number().int(),
+    totalCapped: z.boolean().openapi({ description: '为 true 时符合条件的工单多于 total（只数到 2000 件）' }),
+  })
   .openapi('QueuePage');
 
 export const TicketDetailSchema = TicketSummarySchema.extend({

@@ -86,6 +86,7 @@ export const staff = {
     reset: '清除筛选',
     empty: '这个队列里现在没有工单。',
     caption: (name: string, total: number) => `${name}：共 ${total} 件`,
+    captionMore: (name: string, total: number) => `${name}：${total} 件以上`,
     columns: { no: '工单编号', title: '标题', category: '分类', place: '地点', channel: '渠道', urgency: '紧急程度', unit: '承办单位', timeLeft: '剩余时限', status: '状态' },
     noUnit: '未派单',
     noCategory: '未分类',
