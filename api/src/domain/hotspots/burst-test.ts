@@ -102,17 +102,20 @@ export function tellingWords(texts: { title: string; description: string }[], ex
     .map(([gram, s]) => [gram, s * (1 + 0.35 * (gram.length - 2))] as const)
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const chosen: string[] = [];
-  for (const [gram] of ranked) {
-    if (chosen.some((c) => c.includes(gram) || gram.includes(c) || overlaps(c, gram))) continue;
+  const top = ranked[0]?.[1] ?? 0;
+  for (const [gram, weight] of ranked) {
+    // A second word only when it is nearly as common, and never a piece of the first one again (区突然停 after 突然停水).
+    if (weight < top * 0.6) break;
+    if (chosen.some((c) => sharesBigram(c, gram))) continue;
     chosen.push(gram);
     if (chosen.length === max) break;
   }
   return chosen;
 }
 
-/** Two words that share a character at their seam (停水 and 水管): one would repeat the other. */
-function overlaps(a: string, b: string): boolean {
-  return a.at(-1) === b[0] || b.at(-1) === a[0];
+function sharesBigram(a: string, b: string): boolean {
+  for (let i = 0; i + 2 <= a.length; i++) if (b.includes(a.slice(i, i + 2))) return true;
+  return false;
 }
 
 export function windowLabel(hours: number): string {
