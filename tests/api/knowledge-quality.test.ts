@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, createHarness, createStaff, type Harness, type TestStaff } from '../support/harness.ts';
 
 // The knowledge console's search-quality tools, on the city's own content:
-// 试一试 (a draft's rank for a citizen's phrasing, before publishing).
+// 试一试 (a draft's rank for a citizen's phrasing, before publishing), the
+// regression questions (runs compared with the one before, worse first), and
+// a vocabulary change's effect on them before it is saved.
 
 let h: Harness;
 let api: ReturnType<typeof client>;
@@ -66,5 +68,65 @@ describe('试一试: a draft ranked for a citizen’s phrasing', () => {
     const bad = await api.post('/api/kb/admin/rank', { content: { ...draft, category: '' }, phrasing: '' }, { token: alice.token });
     expect(bad.status).toBe(400);
     expect(bad.json.error.details.map((d: { path: string }) => d.path)).toEqual(expect.arrayContaining(['content.category', 'phrasing']));
+  });
+});
+
+type Regression = {
+  questions: number;
+  last: { total: number; top1: number; top3: number; confident: number; trigger: string } | null;
+  previous: { top1: number } | null;
+  worse: number;
+  rows: { id: number; question: string; expectedEntryId: string; change: string; now: { rank: number | null; top: string | null } | null }[];
+};
+
+describe('回归问题 and the vocabulary', () => {
+  it('seeds the questions from the evaluation files (not TEST), runs them, and a vocabulary change that breaks some is shown before saving and listed worse first after', async () => {
+    const first = await api.get('/api/kb/admin/regression', { token: alice.token });
+    expect(first.status, first.text).toBe(200);
+    const seeded = first.json as Regression;
+    expect(seeded.questions).toBeGreaterThan(500);
+    expect(seeded.last).toBeNull();
+    const started = performance.now();
+    const run = await api.post('/api/kb/admin/regression/run', {}, { token: alice.token });
+    expect(run.status, run.text).toBe(200);
+    console.log(`regression run: ${run.json.total} questions in ${Math.round(performance.now() - started)} ms (load ${(await import('node:fs')).readFileSync('/proc/loadavg', 'utf8').trim()})`);
+    expect(run.json.total).toBe(seeded.questions);
+    expect(run.json.top1).toBeGreaterThan(run.json.total * 0.5);
+    expect(run.json.top3).toBeGreaterThanOrEqual(run.json.top1);
+
+    // 停水 made a stop word: the questions about water cuts lose their telling word.
+    const vocabulary = (await api.get('/api/kb/admin/vocabulary', { token: alice.token })).json as { synonymGroups: string[][]; stopWords: string[] };
+    const proposed = { ...vocabulary, synonymGroups: vocabulary.synonymGroups.filter((g) => !g.includes('停水')), stopWords: [...vocabulary.stopWords, '停水'] };
+    const t0 = performance.now();
+    const impact = await api.post('/api/kb/admin/vocabulary/impact', proposed, { token: alice.token });
+    expect(impact.status, impact.text).toBe(200);
+    console.log(`vocabulary impact: ${impact.json.checked} of ${impact.json.questions} questions twice in ${Math.round(performance.now() - t0)} ms`);
+    expect(impact.json.worse).toBeGreaterThan(0);
+    expect(impact.json.changes[0].change).toBe('worse');
+    expect(impact.json.top1After).toBeLessThan(impact.json.top1Before);
+    // Nothing is saved by looking.
+    expect((await api.get('/api/kb/admin/vocabulary', { token: alice.token })).json.stopWords).not.toContain('停水');
+
+    // Saving runs the questions again by itself.
+    expect((await api.put('/api/kb/admin/vocabulary', proposed, { token: alice.token })).status).toBe(200);
+    const read = async () => (await api.get('/api/kb/admin/regression', { token: alice.token })).json as Regression;
+    await expect.poll(async () => (await read()).last?.trigger, { timeout: 60_000, interval: 500 }).toBe('vocabulary');
+    const after = await read();
+    expect(after.worse).toBeGreaterThan(0);
+    expect(after.rows[0]!.change).toBe('worse');
+    expect(after.last!.top1).toBeLessThan(after.previous!.top1);
+    expect((await api.put('/api/kb/admin/vocabulary', vocabulary, { token: alice.token })).status).toBe(200);
+  }, 180_000);
+
+  it('lets editors add and remove a question, and nobody else', async () => {
+    const added = await api.post('/api/kb/admin/regression/questions', { question: '家里水龙头没水了', expectedEntryId: 'F001' }, { token: alice.token });
+    expect(added.status, added.text).toBe(201);
+    const bad = await api.post('/api/kb/admin/regression/questions', { question: '家里水龙头没水了', expectedEntryId: 'NOPE' }, { token: alice.token });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.details[0].path).toBe('expectedEntryId');
+    expect((await api.post(`/api/kb/admin/regression/questions/${added.json.id}/remove`, {}, { token: operator.token })).status).toBe(403);
+    expect((await api.post(`/api/kb/admin/regression/questions/${added.json.id}/remove`, {}, { token: alice.token })).status).toBe(204);
+    expect((await api.post(`/api/kb/admin/regression/questions/${added.json.id}/remove`, {}, { token: alice.token })).status).toBe(404);
+    expect((await api.get('/api/kb/admin/regression', { token: operator.token })).status).toBe(403);
   });
 });

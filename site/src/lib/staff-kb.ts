@@ -7,6 +7,7 @@
 import type { getEntryForEditor, listEntriesForEditor } from '../../../api/src/domain/knowledge/read-entries.ts';
 import type { previewAnswer } from '../../../api/src/domain/knowledge/preview-answer.ts';
 import type { rankDraft } from '../../../api/src/domain/knowledge/rank-draft.ts';
+import type { readRegression, runRegression, vocabularyImpact } from '../../../api/src/domain/knowledge/regression.ts';
 import type { listUnanswered } from '../../../api/src/domain/knowledge/unanswered.ts';
 import type { ApiClient } from './api-client.ts';
 
@@ -20,6 +21,13 @@ export type KbVersion = KbEntryDetail['versions'][number];
 export type KbContent = KbVersion['content'];
 export type KbPreview = ReturnType<typeof previewAnswer>;
 export type KbRank = Json<Awaited<ReturnType<typeof rankDraft>>>;
+export type KbRegression = Json<Awaited<ReturnType<typeof readRegression>>>;
+export type KbRegressionRun = Json<Awaited<ReturnType<typeof runRegression>>>;
+export type KbVocabularyImpact = Json<Awaited<ReturnType<typeof vocabularyImpact>>>;
+export interface KbVocabulary {
+  synonymGroups: string[][];
+  stopWords: string[];
+}
 export type KbUnanswered = Json<Awaited<ReturnType<typeof listUnanswered>>['items'][number]>;
 
 /** The content an editor sends (the category as its most specific code). */
@@ -97,6 +105,35 @@ export class KbApi {
   /** 试一试: the draft's rank for a citizen's phrasing, before publishing. */
   rank(content: KbContentBody, phrasing: string, entryId?: string) {
     return this.#call<KbRank>('POST', '/api/kb/admin/rank', { content, phrasing, ...(entryId ? { entryId } : {}) });
+  }
+
+  /** 回归问题: the last run against the one before, worse first. */
+  regression(limit = 300) {
+    return this.#call<KbRegression>('GET', `/api/kb/admin/regression?limit=${limit}`);
+  }
+
+  runRegression() {
+    return this.#call<KbRegressionRun>('POST', '/api/kb/admin/regression/run');
+  }
+
+  addRegressionQuestion(question: string, expectedEntryId: string) {
+    return this.#call<{ id: number }>('POST', '/api/kb/admin/regression/questions', { question, expectedEntryId });
+  }
+
+  removeRegressionQuestion(id: number) {
+    return this.#call<null>('POST', `/api/kb/admin/regression/questions/${id}/remove`);
+  }
+
+  vocabulary() {
+    return this.#call<KbVocabulary>('GET', '/api/kb/admin/vocabulary');
+  }
+
+  vocabularyImpact(vocabulary: KbVocabulary) {
+    return this.#call<KbVocabularyImpact>('POST', '/api/kb/admin/vocabulary/impact', vocabulary);
+  }
+
+  saveVocabulary(vocabulary: KbVocabulary) {
+    return this.#call<unknown>('PUT', '/api/kb/admin/vocabulary', vocabulary);
   }
 
   preview(answer: string, question?: string) {

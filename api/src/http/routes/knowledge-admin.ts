@@ -6,6 +6,15 @@ import { exportEntries } from '../../domain/knowledge/export-entries.ts';
 import { importEntries } from '../../domain/knowledge/import-entries.ts';
 import { PreviewAnswerInput, previewAnswer } from '../../domain/knowledge/preview-answer.ts';
 import { RankDraftInput, rankDraft } from '../../domain/knowledge/rank-draft.ts';
+import {
+  addRegressionQuestion,
+  readRegression,
+  RegressionQuestionInput,
+  removeRegressionQuestion,
+  runRegression,
+  scheduleRegression,
+  vocabularyImpact,
+} from '../../domain/knowledge/regression.ts';
 import { requireEditor } from '../../domain/knowledge/internal.ts';
 import { EditorListQuery, getEntryForEditor, listEntriesForEditor } from '../../domain/knowledge/read-entries.ts';
 import { restoreVersion } from '../../domain/knowledge/restore-version.ts';
@@ -174,8 +183,11 @@ export function knowledgeAdminRoutes(deps: AppDeps) {
         responses: { 200: ok(anyObject), ...errors },
       }),
       async (c) => {
-        const row = (await verb(await domainContext(c, deps), c.req.valid('param').id, c.req.valid('json'))) as Record<string, unknown>;
+        const ctx = await domainContext(c, deps);
+        const row = (await verb(ctx, c.req.valid('param').id, c.req.valid('json'))) as Record<string, unknown>;
         await indexNow([c.req.valid('param').id]);
+        // What citizens are answered from changed: the regression questions run again, in the background.
+        if (path === 'approve' || path === 'archive') void scheduleRegression(ctx, kb, 'publish');
         return c.json(row, 200);
       },
     );
@@ -210,12 +222,66 @@ export function knowledgeAdminRoutes(deps: AppDeps) {
       responses: { 200: ok(anyObject), ...errors },
     }),
     async (c) => {
-      const result = await putVocabulary(await domainContext(c, deps), c.req.valid('json'));
+      const ctx = await domainContext(c, deps);
+      const result = await putVocabulary(ctx, c.req.valid('json'));
       kb.invalidate();
       await kb.syncVocabulary().catch(() => undefined);
+      void scheduleRegression(ctx, kb, 'vocabulary');
       return c.json(result, 200);
     },
   );
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/kb/admin/vocabulary/impact',
+      tags: ['knowledge'],
+      summary: '保存词表修改前：哪些回归问题的首条答复会变（变好或变差）',
+      request: { body: { ...ok(VocabularyInput, '修改后的词表'), required: true } },
+      responses: { 200: ok(anyObject), ...errors },
+    }),
+    async (c) => c.json(await vocabularyImpact(await domainContext(c, deps), c.req.valid('json')), 200),
+  );
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/kb/admin/regression',
+      tags: ['knowledge'],
+      summary: '回归问题：最近一次运行与上一次的对比（变差的在前）',
+      request: { query: z.object({ limit: z.coerce.number().int().min(1).max(2000).default(200) }) },
+      responses: { 200: ok(anyObject), ...errors },
+    }),
+    async (c) => c.json(await readRegression(await domainContext(c, deps), c.req.valid('query')), 200),
+  );
+  router.openapi(
+    createRoute({ method: 'post', path: '/api/kb/admin/regression/run', tags: ['knowledge'], summary: '立即运行回归问题', responses: { 200: ok(anyObject), ...errors } }),
+    async (c) => c.json(await runRegression(await domainContext(c, deps), kb, 'manual'), 200),
+  );
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/kb/admin/regression/questions',
+      tags: ['knowledge'],
+      summary: '添加回归问题（问法 → 应答条目）',
+      request: { body: { ...ok(RegressionQuestionInput, '问题与条目'), required: true } },
+      responses: { 201: ok(anyObject), ...errors },
+    }),
+    async (c) => c.json(await addRegressionQuestion(await domainContext(c, deps), c.req.valid('json')), 201),
+  );
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/kb/admin/regression/questions/{id}/remove',
+      tags: ['knowledge'],
+      summary: '移除回归问题',
+      request: { params: QueueIdParam },
+      responses: { 204: { description: '已移除' }, ...errors },
+    }),
+    async (c) => {
+      await removeRegressionQuestion(await domainContext(c, deps), c.req.valid('param').id);
+      return c.body(null, 204);
+    },
+  );
+
   router.openapi(
     createRoute({ method: 'get', path: '/api/kb/admin/intake-rules', tags: ['knowledge'], summary: '受理规则（分类、类型、紧急）', responses: { 200: ok(z.array(anyObject)), ...errors } }),
     async (c) => c.json(await getIntakeRules(await domainContext(c, deps)), 200),
