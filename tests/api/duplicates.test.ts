@@ -125,18 +125,29 @@ describe('the same matter on three channels', () => {
 
     await worker.drain();
     sent.length = 0;
-    const accepted = await api.post(`/api/staff/tickets/${web}/accept`, {}, { token: operator.token });
-    expect(accepted.status, accepted.text).toBe(200);
-    const dispatched = await api.post(`/api/staff/tickets/${web}/dispatch`, { leadUnitId: 'city_urban_mgmt', coUnitIds: [] }, { token: dispatcher.token });
+    for (const no of [web, wechat, telegram]) expect((await api.post(`/api/staff/tickets/${no}/accept`, {}, { token: operator.token })).status).toBe(200);
+    // The 待派单 cluster is dispatched once: each member to the same unit, each through the state machine.
+    const cluster = await api.get(`/api/staff/tickets/${wechat}/cluster`, { token: dispatcher.token });
+    expect(cluster.json.members.map((m: { ticketNo: string }) => m.ticketNo)).toEqual([web, wechat, telegram]);
+    const dispatched = await api.post(`/api/staff/tickets/${web}/dispatch-cluster`, { leadUnitId: 'city_urban_mgmt', coUnitIds: [] }, { token: dispatcher.token });
     expect(dispatched.status, dispatched.text).toBe(200);
+    expect(dispatched.json.members).toEqual([
+      { ticketNo: wechat, dispatched: true },
+      { ticketNo: telegram, dispatched: true },
+    ]);
+    const rows = await h.database.db.select({ status: tickets.status, lead: tickets.leadUnitId }).from(tickets).where(inArray(tickets.ticketNo, [web, wechat, telegram]));
+    expect(rows).toEqual(Array(3).fill({ status: 'dispatched', lead: 'city_urban_mgmt' }));
     await worker.drain();
-    expect(sent).toEqual([{ network: 'telegram', chatUserId: '9001', text: `您关注的工单 ${web} 已派给承办单位办理。` }]);
+    // The follower hears of the followed ticket; the Telegram filer of their own.
+    expect(sent.sort((a, b) => a.chatUserId.localeCompare(b.chatUserId))).toEqual([
+      { network: 'telegram', chatUserId: '7001', text: `您的工单 ${telegram} 已派给承办单位办理。` },
+      { network: 'telegram', chatUserId: '9001', text: `您关注的工单 ${web} 已派给承办单位办理。` },
+    ]);
     // Delivered at least once, sent once.
-    const [row] = await h.database.db.select().from(followerNotifications);
-    expect(row!.outcome).toBe('sent');
+    expect((await h.database.db.select().from(followerNotifications)).map((r) => r.outcome)).toEqual(['sent']);
     await h.database.db.execute(sql`update outbox set processed_at = null where topic = ${PUBLIC_EVENT_TOPIC}`);
     await worker.drain();
-    expect(sent).toHaveLength(1);
+    expect(sent).toHaveLength(2);
 
     // A closed matter cannot be followed: the offer is for tickets still being handled.
     expect((await api.post(`/api/staff/tickets/${bins}/accept`, {}, { token: operator.token })).status).toBe(200);

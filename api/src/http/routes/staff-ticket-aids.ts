@@ -1,5 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { dispatchCluster, ticketCluster } from '../../domain/tickets/dispatch-cluster.ts';
 import { findSameMatter, knowledgeForTicket } from '../../domain/tickets/same-matter.ts';
+import { DispatchInput } from '../../domain/tickets/schemas.ts';
 import { requireLogin } from '../middleware.ts';
 import { createRouter, domainContext } from '../router.ts';
 import type { AppDeps } from '../types.ts';
@@ -69,6 +71,49 @@ export function staffTicketAidRoutes(deps: AppDeps) {
       responses: { 200: json(TicketKnowledge, '知识条目'), ...errorResponses },
     }),
     async (c) => c.json(await knowledgeForTicket(await domainContext(c, deps), deps.knowledge, c.req.valid('param').ticketNo), 200),
+  );
+
+  const Cluster = z
+    .object({
+      clusterId: z.string(),
+      members: z.array(
+        z.object({ ticketNo: z.string(), title: z.string(), status: z.string(), statusLabel: z.string(), channel: z.string(), channelLabel: z.string(), createdAt: z.string() }),
+      ),
+    })
+    .openapi('TicketCluster');
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/staff/tickets/{ticketNo}/cluster',
+      tags: ['staff'],
+      summary: '同一问题的工单组',
+      description: '提交后自动关联的疑似重复工单（各渠道、近 30 天）组成的工单组，最早的在前，含本工单；没有重复时只有本工单。待派单队列按组显示，POST …/dispatch-cluster 一并派单。',
+      request: { params },
+      responses: { 200: json(Cluster, '工单组'), ...errorResponses },
+    }),
+    async (c) => c.json(await ticketCluster(await domainContext(c, deps), c.req.valid('param').ticketNo), 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/staff/tickets/{ticketNo}/dispatch-cluster',
+      tags: ['staff'],
+      summary: '一并派单（同一问题的工单组）',
+      description:
+        '把本工单派给主办和协办单位（与 POST …/dispatch 相同），并把同组中仍待派单的工单派给同一单位：每件工单各经状态机派单、各有一条派单记录。某件同组工单派单失败（如已被他人处理）只影响它自己，结果中说明。',
+      request: { params, body: { content: { 'application/json': { schema: DispatchInput } }, required: true } },
+      responses: {
+        200: json(
+          z
+            .object({ ticketNo: z.string(), members: z.array(z.object({ ticketNo: z.string(), dispatched: z.boolean(), error: z.string().optional() })) })
+            .openapi('ClusterDispatched'),
+          '已派单',
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => c.json(await dispatchCluster(await domainContext(c, deps), c.req.valid('param').ticketNo, c.req.valid('json')), 200),
   );
 
   return router;
