@@ -115,7 +115,7 @@ describe('hot-spot detection', () => {
     expect(warning!.count).toBe(15);
     expect(warning!.title).toContain('和平街道');
     expect(warning!.title).toContain('停水');
-    expect(warning!.pValue!).toBeLessThan(1e-6);
+    expect(warning!.pValue!).toBeLessThan(1e-7);
     expect(warning!.expected).toBeLessThan(1);
     expect(warning!.reason).toContain('泊松检验');
     const linked = await h.database.db.select().from(hotspotWarningTickets).where(eq(hotspotWarningTickets.warningId, warningId));

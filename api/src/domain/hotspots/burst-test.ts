@@ -10,7 +10,7 @@
  * day, on working days and on days off apart, by the official calendar with its 调休),
  * plus a half-ticket prior so a place that was quiet is not expected to stay at exactly
  * zero. A window fires when its count is at least MIN_COUNT, at least MIN_RATIO times the
- * expectation, and the Poisson probability of that many or more is below MAX_P_VALUE
+ * expectation, and the Poisson probability of that many or more is below MAX_P_VALUE (1e-7)
  * (a strict level: thousands of counts are tested every run). Clusters of near-duplicate
  * tickets (ticket_duplicate_links) fire when they reach CLUSTER_SIZE within the 7 days.
  */
@@ -20,7 +20,7 @@ export const HOTSPOT_METHOD = {
   prior: 0.5,
   minCount: 6,
   minRatio: 3,
-  maxPValue: 1e-6,
+  maxPValue: 1e-7,
   clusterSize: 10,
 } as const;
 
