@@ -30,7 +30,10 @@ if (form) {
   const refresh = async () => {
     if (!answer || !portal) return;
     const mine = ++asked;
-    if (heading && question) heading.textContent = question.value.trim();
+    if (heading && question) {
+      heading.textContent = question.value.trim();
+      heading.hidden = !heading.textContent;
+    }
     if (!answer.value.trim()) return;
     try {
       const res = await fetch('/api/kb/admin/preview', {

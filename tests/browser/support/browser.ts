@@ -65,14 +65,18 @@ async function expectAccessibleWithoutScripts(page: Page, what: string): Promise
 
 /** Runs axe-core in the page (WCAG 2.0/2.1 A and AA, and best practices) and fails on any violation. */
 export async function expectAccessible(page: Page, what: string): Promise<void> {
+  expect(await axeViolations(page), `axe-core violations on ${what}`).toEqual([]);
+}
+
+/** axe-core's violations on the page as it is now (WCAG 2.0/2.1 A and AA, and best practices), each with up to three nodes. */
+export async function axeViolations(page: Page): Promise<{ id: string; impact: string; help: string; nodes: string[] }[]> {
   // evaluate() runs outside the page's CSP, so the page's own policy stays strict.
   await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
+  return page.evaluate(async () => {
     const axe = (globalThis as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[]; failureSummary: string }[] }[] }> } }).axe;
     const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }, resultTypes: ['violations'] });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')}: ${n.failureSummary}`) }));
   });
-  expect(violations, `axe-core violations on ${what}`).toEqual([]);
 }
 
 /** A full-page screenshot into tests/artifacts/screenshots (not in git), for people to look at. */
