@@ -126,7 +126,7 @@ export function dueSoonCondition(now: Date, hours: number): SQL {
  */
 export const TICKET_SEARCH_TEXT = sql`hotline_bigrams(lower(${tickets.title} || ' ' || ${tickets.description} || ' ' || coalesce(${tickets.address}, '')))`;
 
-/** The limit that runs in the ticket's status (see timeLeft in staff-view.ts), for sorting by time left; tickets_deadline_idx indexes this very expression. */
+/** The limit that runs in the ticket's status (see timeLeft in staff-view.ts), for sorting by time left (not indexed: see db/src/schema/tickets.ts). */
 const deadline = sql`case
   when ${tickets.status} = 'submitted' then ${tickets.acceptDueAt}
   when ${tickets.status} = 'dispatched' and ${tickets.signedAt} is null then least(${tickets.signDueAt}, ${tickets.dueAt})
