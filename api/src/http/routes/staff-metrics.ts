@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { dueSoonCondition, overdueCondition } from '../../domain/tickets/queue.ts';
 import { computeMetrics, MetricsQuery } from '../../domain/metrics/compute-metrics.ts';
+import { computeVolumeProfile, VolumeQuery } from '../../domain/metrics/volume-profile.ts';
 import { LIMITS } from '../../domain/rate-limits/rate-limiter.ts';
 import { requireRole } from '../../domain/tickets/internal.ts';
 import { tickets } from '@hotline/db';
@@ -39,6 +40,7 @@ const MetricsSchema = z
 export function staffMetricsRoutes(deps: AppDeps) {
   const router = createRouter();
   router.use('/api/staff/metrics', requireLogin);
+  router.use('/api/staff/metrics/*', requireLogin);
   router.use('/api/staff/warnings', requireLogin);
 
   router.openapi(
@@ -56,6 +58,42 @@ export function staffMetricsRoutes(deps: AppDeps) {
       },
     }),
     async (c) => c.json(await computeMetrics(await domainContext(c, deps), c.req.valid('query')), 200),
+  );
+
+  const Counted = z.object({ key: z.string(), label: z.string(), count: z.number().int() });
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/staff/metrics/volume',
+      tags: ['staff'],
+      summary: '受理量：按日、按小时、按星期，及分类、街道前十',
+      description: '时段内（北京时间，含首尾两日）创建的工单。星期从周一（0）起。',
+      request: { query: VolumeQuery },
+      responses: {
+        200: {
+          content: {
+            'application/json': {
+              schema: z
+                .object({
+                  from: z.string(),
+                  to: z.string(),
+                  total: z.number().int(),
+                  byHour: z.array(z.number().int()),
+                  byWeekday: z.array(z.number().int()),
+                  byDay: z.array(z.object({ day: z.string(), count: z.number().int() })),
+                  topCategories: z.array(Counted),
+                  topStreets: z.array(Counted),
+                })
+                .openapi('VolumeProfile'),
+            },
+          },
+          description: '受理量',
+        },
+        400: { content: { 'application/json': { schema: ErrorBody } }, description: '参数有误' },
+        403: { content: { 'application/json': { schema: ErrorBody } }, description: '无权查看' },
+      },
+    }),
+    async (c) => c.json(await computeVolumeProfile(await domainContext(c, deps), c.req.valid('query')), 200),
   );
 
   router.openapi(
