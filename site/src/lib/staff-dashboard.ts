@@ -1,0 +1,36 @@
+/**
+ * 统计看板's calls to /api/staff/metrics, made in-process with the staff
+ * member's session token. The API decides who may see the figures; these are
+ * typed wrappers.
+ */
+import type { computeMetrics } from '../../../api/src/domain/metrics/compute-metrics.ts';
+import type { VolumeProfile } from '../../../api/src/domain/metrics/volume-profile.ts';
+import type { ApiClient, ApiResult } from './api-client.ts';
+
+export type Metrics = Awaited<ReturnType<typeof computeMetrics>>;
+export type { VolumeProfile };
+
+/** The roles the API lets see the figures; the API checks, this only shows the link in the navigation. */
+export const DASHBOARD_ROLES = ['supervisor', 'dispatcher', 'admin'];
+
+export class DashboardApi {
+  readonly #api: ApiClient;
+  readonly #token: string;
+
+  constructor(api: ApiClient, token: string) {
+    this.#api = api;
+    this.#token = token;
+  }
+
+  #get<T>(path: string): Promise<ApiResult<T>> {
+    return this.#api.request<T>('GET', path, undefined, { authorization: `Bearer ${this.#token}` });
+  }
+
+  metrics(from: string, to: string, groupBy: string) {
+    return this.#get<Metrics>(`/api/staff/metrics?${new URLSearchParams({ from, to, groupBy })}`);
+  }
+
+  volume(from: string, to: string) {
+    return this.#get<VolumeProfile>(`/api/staff/metrics/volume?${new URLSearchParams({ from, to })}`);
+  }
+}
