@@ -4,7 +4,8 @@ import { client, createHarness, createStaff, type Harness, type TestStaff } from
 // The knowledge console's search-quality tools, on the city's own content:
 // 试一试 (a draft's rank for a citizen's phrasing, before publishing), the
 // regression questions (runs compared with the one before, worse first), and
-// a vocabulary change's effect on them before it is saved.
+// a vocabulary change's effect on them before it is saved, and the search
+// analytics (what citizens asked, without their personal data).
 
 let h: Harness;
 let api: ReturnType<typeof client>;
@@ -128,5 +129,49 @@ describe('回归问题 and the vocabulary', () => {
     expect((await api.post(`/api/kb/admin/regression/questions/${added.json.id}/remove`, {}, { token: alice.token })).status).toBe(204);
     expect((await api.post(`/api/kb/admin/regression/questions/${added.json.id}/remove`, {}, { token: alice.token })).status).toBe(404);
     expect((await api.get('/api/kb/admin/regression', { token: operator.token })).status).toBe(403);
+  });
+});
+
+describe('搜索分析', () => {
+  it('counts questions, confident answers and 没解决 votes per question, entry and category, masks numbers, and exports CSV', async () => {
+    const ask = async (question: string) => {
+      const res = await api.post('/api/answer', { question, channel: 'web' });
+      expect(res.status, res.text).toBe(200);
+      return res.json as { confident: boolean; sources: { id: string }[] };
+    };
+    const answered = await ask('停水了怎么办');
+    await ask('停水了怎么办');
+    await ask('我的电话13812345678婚假能休几天');
+    expect(answered.confident).toBe(true);
+    const entryId = answered.sources[0]!.id;
+    expect((await api.post('/api/kb/feedback', { entryId, helpful: false, channel: 'web', question: '停水了怎么办' })).status).toBe(204);
+
+    const res = await api.get('/api/kb/admin/analytics', { token: alice.token });
+    expect(res.status, res.text).toBe(200);
+    const a = res.json as {
+      asked: number;
+      confident: number;
+      notHelpful: number;
+      topQuestions: { key: string; asked: number }[];
+      unanswered: { key: string }[];
+      entries: { key: string; asked: number; notHelpful: number }[];
+      perDay: { asked: number }[];
+    };
+    expect(a.asked).toBeGreaterThanOrEqual(3);
+    expect(a.notHelpful).toBe(1);
+    expect(a.topQuestions[0]!.asked).toBe(2);
+    expect(a.entries.find((e) => e.key === entryId)).toMatchObject({ asked: 2, notHelpful: 1 });
+    expect(a.perDay).toHaveLength(30);
+    expect(a.perDay.at(-1)!.asked).toBe(a.asked);
+    const unanswered = a.unanswered.map((q) => q.key).join(' ');
+    expect(unanswered).toContain('婚假');
+    expect(unanswered).not.toContain('13812345678');
+
+    const csv = await api.get('/api/kb/admin/analytics?format=csv', { token: alice.token });
+    expect(csv.status).toBe(200);
+    expect(csv.text).toContain(`条目,${entryId}`);
+    expect(csv.text).not.toContain('13812345678');
+    expect((await api.get('/api/kb/admin/analytics', { token: operator.token })).status).toBe(403);
+    expect((await api.get('/api/kb/admin/analytics?from=2026-02-01&to=2026-01-01', { token: alice.token })).status).toBe(400);
   });
 });

@@ -313,7 +313,7 @@ describe('知识库管理', () => {
     }
     await operator.context.close();
   });
-  it('runs the regression questions and shows the figures; a vocabulary change that breaks some is shown as such before it is saved', async () => {
+  it('runs the regression questions and shows the figures; a vocabulary change that breaks some is shown as such before it is saved; search analytics', async () => {
     const editor = await open(1366);
     const { page } = editor;
     await logIn(page, 'demo.editor');
@@ -349,6 +349,16 @@ describe('知识库管理', () => {
     // Not saved until 确认保存.
     const vocabulary = await page.request.get(`${portal.url}/api/kb/admin/vocabulary`).then((r) => r.json() as Promise<{ stopWords: string[] }>);
     expect(vocabulary.stopWords).not.toContain('停水');
+
+    // 搜索分析: the questions asked through the portal in the tests above, with the chart and CSV.
+    await page.locator('[data-kb-tool="analytics"]').first().click();
+    await page.waitForURL(/\/staff\/kb\/analytics$/);
+    expect(Number(await page.locator('[data-figure="asked"] strong').textContent())).toBeGreaterThan(0);
+    expect(await page.locator('[data-analytics-chart] rect').count()).toBe(60);
+    expect(await page.locator('[data-analytics-table="top"] tbody tr').count()).toBeGreaterThan(0);
+    const csv = await page.request.get(`${portal.url}${await page.locator('[data-analytics-csv]').getAttribute('href')}`);
+    expect(csv.headers()['content-type']).toContain('text/csv');
+    await inspect(editor, 'kb-analytics-1366');
     await editor.context.close();
 
     const phone = await open(390);
@@ -357,6 +367,8 @@ describe('知识库管理', () => {
     await inspect(phone, 'kb-regression-390');
     await phone.page.goto(`${portal.url}/staff/kb/vocabulary`);
     await inspect(phone, 'kb-vocabulary-390');
+    await phone.page.goto(`${portal.url}/staff/kb/analytics`);
+    await inspect(phone, 'kb-analytics-390');
     await phone.context.close();
   }, 240_000);
 });

@@ -6,6 +6,7 @@
  */
 import type { getEntryForEditor, listEntriesForEditor } from '../../../api/src/domain/knowledge/read-entries.ts';
 import type { previewAnswer } from '../../../api/src/domain/knowledge/preview-answer.ts';
+import type { readAnalytics } from '../../../api/src/domain/knowledge/analytics.ts';
 import type { rankDraft } from '../../../api/src/domain/knowledge/rank-draft.ts';
 import type { readRegression, runRegression, vocabularyImpact } from '../../../api/src/domain/knowledge/regression.ts';
 import type { listUnanswered } from '../../../api/src/domain/knowledge/unanswered.ts';
@@ -28,6 +29,7 @@ export interface KbVocabulary {
   synonymGroups: string[][];
   stopWords: string[];
 }
+export type KbAnalytics = Json<Awaited<ReturnType<typeof readAnalytics>>>;
 export type KbUnanswered = Json<Awaited<ReturnType<typeof listUnanswered>>['items'][number]>;
 
 /** The content an editor sends (the category as its most specific code). */
@@ -105,6 +107,15 @@ export class KbApi {
   /** 试一试: the draft's rank for a citizen's phrasing, before publishing. */
   rank(content: KbContentBody, phrasing: string, entryId?: string) {
     return this.#call<KbRank>('POST', '/api/kb/admin/rank', { content, phrasing, ...(entryId ? { entryId } : {}) });
+  }
+
+  /** 搜索分析 for a period (YYYY-MM-DD, both ends included). */
+  analytics(from: string | null, to: string | null) {
+    const query = new URLSearchParams();
+    if (from) query.set('from', from);
+    if (to) query.set('to', to);
+    const text = query.toString();
+    return this.#call<KbAnalytics>('GET', `/api/kb/admin/analytics${text ? `?${text}` : ''}`);
   }
 
   /** 回归问题: the last run against the one before, worse first. */

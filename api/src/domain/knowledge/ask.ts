@@ -1,6 +1,7 @@
 import { type Answer, createAnswerChain, suggestionHits, createIntakeChain, type IntakeCatalog, type IntakeDraft } from '@hotline/knowledge';
 import type { DomainContext } from '../context.ts';
 import type { KnowledgeService } from './knowledge-service.ts';
+import { logSearch } from './analytics.ts';
 import { recordUnanswered } from './unanswered.ts';
 
 /** GET /api/kb/search: published, effective entries, best first. */
@@ -27,6 +28,12 @@ export async function answerQuestion(ctx: DomainContext, kb: KnowledgeService, i
   const answer = await chain.invoke(input);
   if (!answer.confident && answer.searchAvailable) {
     await recordUnanswered(ctx.db, { question: input.question, channel: input.channel, reason: 'no_confident_answer', at: ctx.now() });
+  }
+  if (answer.searchAvailable) {
+    // For the editors' search analytics: the question (normalised, masked) and what it got.
+    const entryId = (answer.confident ? answer.sources[0]?.id : answer.related[0]?.id) ?? null;
+    const categoryCode = entryId ? ((await kb.snapshot()).corpus.features(entryId)?.entry.categoryCode ?? null) : null;
+    await logSearch(ctx.db, { at: ctx.now(), kind: 'ask', channel: input.channel, question: input.question, entryId, categoryCode, confident: answer.confident });
   }
   return answer;
 }

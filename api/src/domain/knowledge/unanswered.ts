@@ -2,6 +2,7 @@ import { kbEntries, kbUnanswered, type Queryable } from '@hotline/db';
 import { maskPersonalData, normalizeText } from '@hotline/knowledge';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { DomainContext } from '../context.ts';
+import { logSearch } from './analytics.ts';
 import { conflict, notFound } from '../errors.ts';
 import { createEntry } from './create-entry.ts';
 import { contentOf, getEntry, inputOf, requireEditor } from './internal.ts';
@@ -115,8 +116,17 @@ export async function recordFeedback(
   ctx: DomainContext,
   input: { entryId: string; helpful: boolean; question?: string | undefined; channel: string },
 ) {
-  const [entry] = await ctx.db.select({ id: kbEntries.id, question: kbEntries.question }).from(kbEntries).where(eq(kbEntries.id, input.entryId));
+  const [entry] = await ctx.db.select({ id: kbEntries.id, question: kbEntries.question, categoryCode: kbEntries.categoryCode }).from(kbEntries).where(eq(kbEntries.id, input.entryId));
   if (!entry) throw notFound(`未找到知识条目 ${input.entryId}`);
+  await logSearch(ctx.db, {
+    at: ctx.now(),
+    kind: input.helpful ? 'helpful' : 'not_helpful',
+    channel: input.channel,
+    question: input.question?.trim() || entry.question,
+    entryId: entry.id,
+    categoryCode: entry.categoryCode,
+    confident: false,
+  });
   await ctx.db
     .update(kbEntries)
     .set(input.helpful ? { helpfulCount: sql`${kbEntries.helpfulCount} + 1` } : { notHelpfulCount: sql`${kbEntries.notHelpfulCount} + 1` })

@@ -5,6 +5,7 @@ import { createEntry } from '../../domain/knowledge/create-entry.ts';
 import { exportEntries } from '../../domain/knowledge/export-entries.ts';
 import { importEntries } from '../../domain/knowledge/import-entries.ts';
 import { PreviewAnswerInput, previewAnswer } from '../../domain/knowledge/preview-answer.ts';
+import { AnalyticsQuery, analyticsCsv, readAnalytics } from '../../domain/knowledge/analytics.ts';
 import { RankDraftInput, rankDraft } from '../../domain/knowledge/rank-draft.ts';
 import {
   addRegressionQuestion,
@@ -279,6 +280,27 @@ export function knowledgeAdminRoutes(deps: AppDeps) {
     async (c) => {
       await removeRegressionQuestion(await domainContext(c, deps), c.req.valid('param').id);
       return c.body(null, 204);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/kb/admin/analytics',
+      tags: ['knowledge'],
+      summary: '搜索分析：某时段的提问、直接答复比例、没解决投票、热门问题，按条目和分类（format=csv 导出）',
+      request: { query: AnalyticsQuery },
+      responses: { 200: ok(anyObject), ...errors },
+    }),
+    async (c) => {
+      const query = c.req.valid('query');
+      const result = await readAnalytics(await domainContext(c, deps), query);
+      if (query.format !== 'csv') return c.json(result, 200);
+      c.header('Content-Type', 'text/csv; charset=utf-8');
+      c.header('Content-Disposition', `attachment; filename="kb-analytics-${result.from}-${result.to}.csv"`);
+      c.header('Cache-Control', 'no-store');
+      // A text body: the typed-route helpers only model JSON responses.
+      return c.body(analyticsCsv(result), 200) as never;
     },
   );
 
