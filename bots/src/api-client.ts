@@ -62,6 +62,8 @@ export interface TicketFiling {
   channel: TicketChannel;
   channelUserId: string;
   photos?: string[];
+  /** WeChat voice messages the filing was spoken in. */
+  voiceMediaIds?: string[];
 }
 
 export interface TicketCreated {
@@ -191,6 +193,25 @@ export class BotApiClient {
 
   chatTicket(ticketNo: string, account: ChatAccount, clientKey: string) {
     return this.request<CitizenTicket>('POST', `/api/chat/tickets/${encodeURIComponent(ticketNo)}/view`, account, clientKey);
+  }
+
+  /** This account's open tickets the text is most likely about (a supplement instead of a second filing). */
+  ownSimilarOpen(account: ChatAccount, text: string, clientKey: string) {
+    return this.request<{ items: { ticketNo: string; title: string; status: string; statusLabel: string; similarity: number }[] }>(
+      'POST',
+      '/api/chat/tickets/similar-open',
+      { ...account, text },
+      clientKey,
+    );
+  }
+
+  supplement(ticketNo: string, account: ChatAccount, text: string, voiceMediaId: string | undefined, clientKey: string) {
+    return this.request<CitizenTicket>(
+      'POST',
+      `/api/chat/tickets/${encodeURIComponent(ticketNo)}/supplement`,
+      { ...account, text, ...(voiceMediaId ? { voiceMediaId } : {}) },
+      clientKey,
+    );
   }
 
   chatRate(ticketNo: string, account: ChatAccount, rating: Rating, clientKey: string) {

@@ -57,6 +57,15 @@ export function imagePush(input: { from: string; mediaId: string; msgId: string;
   return `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><FromUserName><![CDATA[${input.from}]]></FromUserName><CreateTime>${input.createTime ?? 1_700_000_000}</CreateTime><MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[http://mmbiz.qpic.cn/x]]></PicUrl><MediaId><![CDATA[${input.mediaId}]]></MediaId><MsgId>${input.msgId}</MsgId></xml>`;
 }
 
+export function voicePush(input: { from: string; mediaId: string; msgId: string; recognition?: string; createTime?: number }): string {
+  const recognition = input.recognition === undefined ? '' : `<Recognition><![CDATA[${input.recognition}]]></Recognition>`;
+  return `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><FromUserName><![CDATA[${input.from}]]></FromUserName><CreateTime>${input.createTime ?? 1_700_000_000}</CreateTime><MsgType><![CDATA[voice]]></MsgType><MediaId><![CDATA[${input.mediaId}]]></MediaId><Format><![CDATA[amr]]></Format>${recognition}<MsgId>${input.msgId}</MsgId></xml>`;
+}
+
+export function clickPush(input: { from: string; key: string; createTime: number }): string {
+  return `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><FromUserName><![CDATA[${input.from}]]></FromUserName><CreateTime>${input.createTime}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[CLICK]]></Event><EventKey><![CDATA[${input.key}]]></EventKey></xml>`;
+}
+
 export function locationPush(input: { from: string; msgId: string; lat: string; lng: string; label: string; createTime?: number }): string {
   return `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><FromUserName><![CDATA[${input.from}]]></FromUserName><CreateTime>${input.createTime ?? 1_700_000_000}</CreateTime><MsgType><![CDATA[location]]></MsgType><Location_X>${input.lat}</Location_X><Location_Y>${input.lng}</Location_Y><Scale>15</Scale><Label><![CDATA[${input.label}]]></Label><MsgId>${input.msgId}</MsgId></xml>`;
 }
@@ -125,6 +134,10 @@ export class FakeWechatApi {
       if (url.pathname === '/cgi-bin/message/custom/send' || url.pathname === '/cgi-bin/message/template/send') {
         const errcode = url.pathname.endsWith('custom/send') ? (this.customSendErrors.shift() ?? 0) : 0;
         return json({ errcode, errmsg: errcode ? 'refused' : 'ok' });
+      }
+      if (url.pathname === '/cgi-bin/menu/create') {
+        const ok = Array.isArray(body?.button) && body.button.length > 0 && body.button.length <= 3;
+        return json(ok ? { errcode: 0, errmsg: 'ok' } : { errcode: 40016, errmsg: 'invalid button size' });
       }
       if (url.pathname === '/cgi-bin/media/get') {
         const medium = this.media.get(url.searchParams.get('media_id') ?? '');

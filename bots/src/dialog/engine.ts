@@ -3,6 +3,7 @@ import type { BotApiClient, Catalog, TicketChannel } from '../api-client.ts';
 import { answeredText, ask, groupMessage, offerText } from './conversations/answer.ts';
 import { filingLocation, filingPhoto, filingText, openFiling } from './conversations/filing.ts';
 import { ratingText, reopenText, startRating, startReopen } from './conversations/rating.ts';
+import { supplementText } from './conversations/supplement.ts';
 import { lookup, myTickets, progressText, showOwn, startProgress } from './conversations/tickets.ts';
 import { SessionStore } from './session-store.ts';
 import { type DialogContext, type DialogState, type Turn, isWord, m, menuButtons, say } from './turn.ts';
@@ -33,8 +34,9 @@ export function channelUserIdOf(network: Network, chatUserId: string): string {
  * The channel-neutral conversation. This class only takes messages in
  * (one at a time per chat account, retries dropped), loads and saves the
  * session, handles the words that work at any step and hands the message to
- * its conversation: ./conversations/answer.ts, filing.ts, tickets.ts
- * (我的工单, 查询进度), rating.ts (评价, 申请重办). Adapters translate network
+ * its conversation: ./conversations/answer.ts, filing.ts, supplement.ts
+ * (a follow-up on an open ticket), tickets.ts (我的工单, 查询进度),
+ * rating.ts (评价, 申请重办). Adapters translate network
  * messages to InboundMessages and render what comes back; every call goes to
  * the API.
  */
@@ -114,11 +116,29 @@ export class DialogEngine implements Dialog {
     }
     if (msg.kind === 'photo') return filingPhoto(ctx, t);
     if (msg.kind === 'location') return filingLocation(ctx, t);
+    if (msg.kind === 'voice') {
+      // Speech the network recognised is taken as typed, and the citizen is shown what was understood
+      // (the summary before filing shows it again); the recording's id stays with the filing.
+      const heard = msg.voice?.recognition?.trim();
+      if (!heard) {
+        t.out.push(say(m.voice.unreadable, menuButtons()));
+        return;
+      }
+      t.out.push(say(m.voice.heard(heard)));
+      await this.#text(t, heard);
+      keepVoice(t, msg.voice!.mediaId);
+      return;
+    }
     const text = (msg.text ?? '').trim();
     if (!text) {
       t.out.push(say(m.notText, menuButtons()));
       return;
     }
+    await this.#text(t, text);
+  }
+
+  async #text(t: Turn, text: string): Promise<void> {
+    const ctx = this.#ctx;
     if (await this.#command(t, text)) return;
     const state = t.state;
     switch (state?.step) {
@@ -128,6 +148,8 @@ export class DialogEngine implements Dialog {
         return offerText(ctx, t, state, text);
       case 'filing':
         return filingText(ctx, t, state, text);
+      case 'supplement':
+        return supplementText(ctx, t, state, text);
       case 'progress':
         return progressText(ctx, t, state, text);
       case 'rating':
@@ -164,6 +186,12 @@ export class DialogEngine implements Dialog {
       await myTickets(ctx, t);
       return true;
     }
+    if (isWord(text, m.words.ask)) {
+      leave();
+      t.state = null;
+      t.out.push(say(m.askPrompt));
+      return true;
+    }
     if (isWord(text, m.words.progress)) {
       leave();
       startProgress(t);
@@ -198,4 +226,10 @@ export class DialogEngine implements Dialog {
     this.#catalog = { at: t.now.getTime(), value: res.data };
     return res.data;
   }
+}
+
+/** A voice message's media id, kept with the filing or supplement it spoke to (at most five). */
+function keepVoice(t: Turn, mediaId: string): void {
+  const state = t.state;
+  if (state?.step === 'filing' || state?.step === 'supplement') state.voice = [...(state.voice ?? []), mediaId].slice(-5);
 }

@@ -26,8 +26,10 @@ export interface FilingState {
   placeAsked?: boolean;
   /** The citizen does not know the detailed address of a matter with no fixed place (a phone scam…). */
   addressUnknown?: boolean;
+  /** The citizen chose to file anew rather than add to their open ticket on the same matter. */
+  supplementDeclined?: boolean;
   /** Voice messages taken in during the filing (WeChat media ids), kept on the ticket. */
-  voice?: { mediaId: string; text: string }[];
+  voice?: string[];
   photos: string[];
 }
 
@@ -36,7 +38,7 @@ export type DialogState =
   | { step: 'answered'; question: string; entryId: string }
   | { step: 'offer'; text: string }
   | FilingState
-  | { step: 'supplement'; ticketNo: string; text: string; voice?: { mediaId: string; text: string } }
+  | { step: 'supplement'; ticketNo: string; text: string; startMessageId: string; voice?: string[] }
   | { step: 'progress'; need: 'ticketNo' | 'queryCode'; ticketNo?: string }
   | { step: 'viewed'; ticketNo: string; queryCode: string }
   | { step: 'rating'; ticketNo: string; queryCode?: string; need: 'process' | 'result' | 'resolved'; process?: Satisfaction; result?: Satisfaction }

@@ -18,10 +18,12 @@ export interface InboundMessage {
   chatUserId: string;
   /** The network's own id for this message (update_id, MsgId…): dedupe and idempotency keys derive from it. */
   messageId: string;
-  kind: 'text' | 'photo' | 'location' | 'start';
+  kind: 'text' | 'photo' | 'location' | 'voice' | 'start';
   text?: string;
   photo?: InboundPhoto;
   location?: { lat: number; lng: number; label?: string };
+  /** A voice message: the network's media id, and the text when the network recognised the speech. */
+  voice?: { mediaId: string; recognition?: string };
   /** Said in a group (社区群) where the bot was mentioned: answer questions only. */
   inGroup?: boolean;
   receivedAt?: Date;

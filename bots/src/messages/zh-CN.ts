@@ -31,6 +31,8 @@ export const zhCN = {
     view: (ticketNo: string) => `查看 ${ticketNo}`,
     skipStreet: '不清楚街道',
     unknownAddress: '不清楚',
+    supplement: '补充到这个工单',
+    fileAnyway: '重新提交',
   },
 
   /** What the citizen may type instead of tapping: the first word is the button's own text. */
@@ -38,6 +40,8 @@ export const zhCN = {
     cancel: ['取消', '退出', '算了', '不办了'],
     help: ['帮助', '菜单', '/help', '/menu', '？', '?', '你好', '您好'],
     myTickets: ['我的工单', '我的诉求', '/mytickets'],
+    /** The menu's 问答 button. */
+    ask: ['问答', '咨询', '提问'],
     progress: ['查询进度', '进度', '查进度', '进度查询', '/progress'],
     file: ['我要反映', '反映', '投诉', '我要投诉', '提交', '是', '好', '要', '/file'],
     /** Start a filing from anywhere (only explicit words: a bare "好" after an answer means thanks). */
@@ -49,6 +53,7 @@ export const zhCN = {
     anonymous: ['匿名', '匿名反映'],
     skip: ['跳过', '没有', '无'],
     done: ['照片发完了', '好了', '发完了', '完成', '没有了'],
+    supplement: ['补充到这个工单', '补充', '是同一件事'],
     /** Not knowing the place: accepted only where the matter has no fixed place. */
     unknownPlace: ['不清楚', '不知道', '不记得', '忘了', '说不清', '不清楚地址'],
   },
@@ -122,6 +127,20 @@ export const zhCN = {
     ongoing: '一直存在',
   },
 
+
+  supplement: {
+    offer: (ticketNo: string, title: string, status: string) =>
+      `您通过本账号反映的工单 ${ticketNo}（${title}）还在办理中，状态：${status}。\n如果说的是同一件事，可以把这条消息补充到这个工单，承办单位会看到，不用重新提交。`,
+    added: (ticketNo: string) => `已补充到工单 ${ticketNo}，承办单位会看到您补充的内容。办理有进展时我会通知您。`,
+    pick: '请点“补充到这个工单”或“重新提交”；发送“取消”可以放弃。',
+    failed: (reason: string) => `补充没有成功：${reason}`,
+  },
+
+  voice: {
+    heard: (text: string) => `我听到的是：“${text}”\n如有听错，可以发送“取消”后重新说，或者打字告诉我。`,
+    unreadable: '抱歉，暂时还听不懂语音。请打字告诉我（点输入框左边的键盘图标可以切换成文字输入），或直接拨打 12345 热线，话务员会帮您。',
+  },
+  askPrompt: '请直接说出您的问题，例如“社保卡丢了怎么补办”，我会为您查找答复。',
 
   cancelled: '已取消。有需要随时找我。',
   nothingToCancel: '当前没有进行中的操作。',

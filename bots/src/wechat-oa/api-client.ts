@@ -118,6 +118,11 @@ export class WechatApi {
     if (body.data.errcode !== 0) throw new WechatApiError(`${path}: errcode ${body.data.errcode}`, body.data.errcode);
   }
 
+  /** Sets the custom menu (自定义菜单). */
+  createMenu(menu: { button: unknown[] }): Promise<void> {
+    return this.#postJson('/cgi-bin/menu/create', menu);
+  }
+
   /** A customer-service (客服) text message. */
   sendCustomText(openId: string, content: string): Promise<void> {
     return this.#postJson('/cgi-bin/message/custom/send', { touser: openId, msgtype: 'text', text: { content } });

@@ -6,6 +6,7 @@ import { OUT_OF_WINDOW_ERRORS, WechatApi, WechatApiError } from './api-client.ts
 import type { WechatOaConfig } from './config.ts';
 import { WechatCipher, WechatCryptoError, sha1Signature, signatureMatches } from './crypto.ts';
 import { WECHAT_COPY } from './messages.zh-CN.ts';
+import { menuText } from './menu.ts';
 import { OfferedOptions } from './offered-options.ts';
 import { NETWORK, ServiceWindow } from './service-window.ts';
 import { packTexts, renderMessages } from './text.ts';
@@ -192,7 +193,7 @@ export function createWechatOfficialAccount(deps: WechatOaDeps): WechatOfficialA
     return rows.length > 0;
   };
 
-  const toInbound = (push: WechatPush, key: string): InboundMessage | 'unsupported' | 'ignored' => {
+  const toInbound = (push: WechatPush, key: string): InboundMessage | 'unsupported' | 'ignored' | 'voiceUnreadable' => {
     const base = { network: NETWORK, chatUserId: push.FromUserName, messageId: key, receivedAt: new Date(Number(push.CreateTime) * 1000) } as const;
     switch (push.MsgType) {
       case 'text':
@@ -203,8 +204,17 @@ export function createWechatOfficialAccount(deps: WechatOaDeps): WechatOfficialA
       }
       case 'location':
         return { ...base, kind: 'location', location: { lat: push.Location_X, lng: push.Location_Y, ...(push.Label ? { label: push.Label } : {}) } };
-      case 'event':
-        return push.Event === 'subscribe' ? { ...base, kind: 'start' } : 'ignored';
+      case 'voice': {
+        // Without WeChat's recognised text there is nothing the dialog could read: a kind reply instead.
+        const recognition = push.Recognition?.trim();
+        return recognition ? { ...base, kind: 'voice', voice: { mediaId: push.MediaId, recognition } } : 'voiceUnreadable';
+      }
+      case 'event': {
+        if (push.Event === 'subscribe') return { ...base, kind: 'start' };
+        // A custom-menu button (npm run wechat -- menu): the words it stands for.
+        const words = push.Event === 'CLICK' ? menuText(push.EventKey?.trim()) : undefined;
+        return words ? { ...base, kind: 'text', text: words } : 'ignored';
+      }
       default:
         return 'unsupported';
     }
@@ -280,8 +290,9 @@ export function createWechatOfficialAccount(deps: WechatOaDeps): WechatOfficialA
 
     const inbound = toInbound(push, key);
     if (inbound === 'ignored') return success();
-    if (inbound === 'unsupported') {
-      return (await claim(key)) ? reply(WECHAT_COPY.unsupportedType, push.FromUserName, push.ToUserName) : success();
+    if (inbound === 'unsupported' || inbound === 'voiceUnreadable') {
+      const copy = inbound === 'voiceUnreadable' ? WECHAT_COPY.voiceUnreadable : WECHAT_COPY.unsupportedType;
+      return (await claim(key)) ? reply(copy, push.FromUserName, push.ToUserName) : success();
     }
 
     const deadline = arrived + config.passiveReplyMs;

@@ -63,10 +63,12 @@ export const WechatPush = z.discriminatedUnion('MsgType', [
     MsgId: digits,
   }),
   z.object({ ...base, MsgType: z.literal('event'), Event: nonEmpty, EventKey: z.string().max(500).optional() }),
-  // voice, video, shortvideo, link, file…: answered with what we can take.
+  // A voice message; Recognition is the text when the account's speech recognition (语音识别) is on.
+  z.object({ ...base, MsgType: z.literal('voice'), MediaId: nonEmpty, Format: str.optional(), Recognition: z.string().max(2_000).optional(), MsgId: digits }),
+  // video, shortvideo, link, file…: answered with what we can take.
   z.object({
     ...base,
-    MsgType: z.enum(['voice', 'video', 'shortvideo', 'link', 'file', 'music', 'news', 'miniprogrampage']),
+    MsgType: z.enum(['video', 'shortvideo', 'link', 'file', 'music', 'news', 'miniprogrampage']),
     MsgId: digits.optional(),
   }),
 ]);

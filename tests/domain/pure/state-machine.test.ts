@@ -58,6 +58,12 @@ const LEGAL: [TicketAction, TicketStatus | null, TicketStatus][] = [
   ),
   ...(['dispatched', 'in_progress'] as const).map((s) => ['progress_note', s, s] as [TicketAction, TicketStatus, TicketStatus]),
   ['record_contact', 'in_progress', 'in_progress'],
+  // The citizen's supplement to an open ticket (a chat follow-up): the status stays.
+  ['supplement', 'submitted', 'submitted'],
+  ['supplement', 'accepted', 'accepted'],
+  ['supplement', 'dispatched', 'dispatched'],
+  ['supplement', 'in_progress', 'in_progress'],
+  ['supplement', 'return_requested', 'return_requested'],
   ...(['replied', 'answered'] as const).map((s) => ['callback_attempt', s, s] as [TicketAction, TicketStatus, TicketStatus]),
   ...(['replied', 'answered', 'closed'] as const).map((s) => ['publish', s, s] as [TicketAction, TicketStatus, TicketStatus]),
   ...(['accepted', 'dispatched', 'in_progress', 'return_requested', 'replied', 'answered', 'closed'] as const).map(

@@ -117,6 +117,8 @@ function describe(event: TicketEventRow, ctx: DomainContext): string {
       return `经审核，办理时限延长至 ${str(data.dueAtText) ?? ''}`;
     case 'progress_note':
       return note;
+    case 'supplement':
+      return `您补充了诉求：${note}`;
     case 'reply':
       return '承办单位已答复，请查看答复内容并评价';
     case 'rate':

@@ -149,7 +149,7 @@ export async function createTicket(
         createdAt: now,
         updatedAt: now,
       },
-      { public: true, data: { channel, acceptBasis: basis, urgency } },
+      { public: true, data: { channel, acceptBasis: basis, urgency, ...(input.voiceMediaIds?.length ? { voiceMediaIds: input.voiceMediaIds } : {}) } },
       options.limits ?? undefined,
     );
     if (input.photos?.length) await claimUploadDrafts(tx, ctx, ticket.id, input.photos);

@@ -60,6 +60,11 @@ const ticketFields = {
     .array(z.string().regex(UPLOAD_ID_PATTERN, '照片编号无效'))
     .max(6, '每个工单最多 6 张照片')
     .optional(),
+  /** WeChat voice messages the filing was spoken in (media ids): staff fetch the recordings from the ticket page. */
+  voiceMediaIds: z
+    .array(z.string().trim().regex(/^[A-Za-z0-9_-]{1,200}$/, '语音编号无效'))
+    .max(5)
+    .optional(),
 };
 
 type TicketFieldsShape = { [K in keyof typeof ticketFields]: z.output<(typeof ticketFields)[K]> } & { channel: string };
@@ -67,6 +72,7 @@ type TicketFieldsShape = { [K in keyof typeof ticketFields]: z.output<(typeof ti
 function checkTicket(value: Partial<TicketFieldsShape>, issue: (path: string, message: string) => void) {
   if (value.anonymous && value.contact) issue('contact', '匿名反映时请不要填写联系方式');
   if (!value.anonymous && !value.contact) issue('contact.phone', '请填写联系电话，或选择匿名反映');
+  if (value.voiceMediaIds?.length && value.channel !== 'wechat') issue('voiceMediaIds', '只有微信渠道的工单可以附带语音');
   const loc = value.location;
   // Letters to the mayor are often about policy and have no place.
   if (value.type && value.type !== 'consultation' && value.channel !== 'mailbox') {

@@ -50,6 +50,8 @@ export const TRANSITIONS = {
   supervise: { from: ['submitted', 'accepted', 'dispatched', 'in_progress', 'return_requested', 'replied'], to: [SAME] },
   progress_note: { from: ['dispatched', 'in_progress'], to: [SAME] },
   record_contact: { from: ['in_progress'], to: [SAME] },
+  /** The citizen adds to their own open ticket (a chat message on the same matter). */
+  supplement: { from: ['submitted', 'accepted', 'dispatched', 'in_progress', 'return_requested'], to: [SAME] },
   reply: { from: ['in_progress'], to: ['replied'] },
   callback_attempt: { from: ['replied', 'answered'], to: [SAME] },
   rate: { from: ['replied', 'answered'], to: ['closed', 'in_progress', 'accepted'] },
@@ -83,6 +85,7 @@ export const ACTION_LABELS: Record<TicketAction, string> = {
   supervise: '督办',
   progress_note: '办理进展',
   record_contact: '联系诉求人',
+  supplement: '诉求人补充',
   reply: '答复',
   callback_attempt: '回访未接通',
   rate: '评价',

@@ -75,6 +75,13 @@ export async function startFiling(ctx: DialogContext, t: Turn, text: string): Pr
   await describe(ctx, t, filing, text);
 }
 
+/** Files anew what was offered as a supplement (the citizen says it is another matter). */
+export async function fileAnyway(ctx: DialogContext, t: Turn, text: string, startMessageId: string, voice?: string[]): Promise<void> {
+  const filing: FilingState = { step: 'filing', need: 'description', startMessageId, draft: null, photos: [], supplementDeclined: true, ...(voice ? { voice } : {}) };
+  t.state = filing;
+  await describe(ctx, t, filing, text);
+}
+
 /** The citizen's account of what happened goes through the intake draft. */
 async function describe(ctx: DialogContext, t: Turn, filing: FilingState, text: string): Promise<void> {
   if ([...text.trim()].length < 2) {
@@ -86,6 +93,16 @@ async function describe(ctx: DialogContext, t: Turn, filing: FilingState, text: 
     // A correction of the content keeps what was already asked.
     filing.draft.description = text.slice(0, 5000);
     return next(ctx, t, filing);
+  }
+  // The same account writing again about a matter still being handled: offer to add it there instead.
+  if (!filing.supplementDeclined) {
+    const own = await ctx.api.ownSimilarOpen(t.account, text.slice(0, 5000), t.clientKey);
+    const ticket = own.ok ? own.data.items[0] : undefined;
+    if (ticket) {
+      t.state = { step: 'supplement', ticketNo: ticket.ticketNo, text: text.slice(0, 5000), startMessageId: filing.startMessageId, ...(filing.voice ? { voice: filing.voice } : {}) };
+      t.out.push(say(m.supplement.offer(ticket.ticketNo, ticket.title, ticket.statusLabel), [button(m.buttons.supplement), button(m.buttons.fileAnyway), cancelButton()]));
+      return;
+    }
   }
   const res = await ctx.api.draft(text.slice(0, 5000), t.channel, t.clientKey);
   if (!res.ok) {
@@ -322,6 +339,7 @@ async function submit(ctx: DialogContext, t: Turn, filing: FilingState): Promise
     channel: t.channel,
     channelUserId: t.account.channelUserId,
     ...(filing.photos.length > 0 ? { photos: filing.photos } : {}),
+    ...(filing.voice?.length ? { voiceMediaIds: filing.voice } : {}),
   };
   // The same filing confirmed twice (a double tap, a retried message) is one ticket.
   const key = `chat-${createHash('sha256').update(`${t.msg.network}\n${t.msg.chatUserId}\n${filing.startMessageId}`).digest('hex').slice(0, 48)}`;

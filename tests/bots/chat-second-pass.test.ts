@@ -1,5 +1,5 @@
-import { tickets } from '@hotline/db';
-import { eq } from 'drizzle-orm';
+import { ticketEvents, tickets } from '@hotline/db';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotApiClient } from '../../bots/src/api-client.ts';
 import { DialogEngine } from '../../bots/src/dialog/engine.ts';
@@ -8,10 +8,12 @@ import type { WechatOaConfig } from '../../bots/src/wechat-oa/config.ts';
 import { createWechatOfficialAccount } from '../../bots/src/wechat-oa/official-account.ts';
 import { createHarness, type Harness } from '../support/harness.ts';
 import { recordingBots, type SentMessage, updates } from '../support/telegram.ts';
-import { APP_ID, APP_SECRET, FakeWechatApi, TOKEN, locationPush, optionNumber, pushQuery, replyFields, textPush } from './wechat-peer.ts';
+import { runWechatCli } from '../../bots/src/wechat-oa/cli.ts';
+import { APP_ID, APP_SECRET, FakeWechatApi, TOKEN, clickPush, filingAnswer, locationPush, optionNumber, pushQuery, replyFields, textPush, voicePush } from './wechat-peer.ts';
 
 // The second pass over the chat channels: the place a unit can find, answers
-// checked for what was asked. Through Telegram's handleUpdate and signed
+// checked for what was asked, voice messages, a follow-up as a supplement,
+// the official account's menu. Through Telegram's handleUpdate and signed
 // pushes to the WeChat endpoint (a recording local WeChat API); the dialog,
 // the API, the database and the intake are the real ones.
 
@@ -157,5 +159,73 @@ describe('answers checked for what was asked', () => {
     await bot.say(updates.tap(chatId, zhCN.buttons.confirm));
     const [ticket] = await filedBy(`telegram:${chatId}`);
     expect(ticket!.citizenPhone).toBe('13911112222');
+  });
+});
+
+describe('voice, supplements and the menu on the official account', () => {
+  it('a recognised voice message is taken as typed and shown back, files a ticket that keeps its media id; the same matter again becomes a supplement', async () => {
+    const { post, say, createTime } = officialAccount();
+    const user = `oVoice${++chatSeq}`;
+    await say(user, '我要反映');
+    const spoken = '幸福小区5号楼门口的下水道堵了，污水漫到路上好几天了';
+    let reply = await post(voicePush({ from: user, mediaId: 'VOICE_MEDIA_1', msgId: nextMsgId(), recognition: spoken, createTime: createTime() }));
+    expect(reply).toContain(zhCN.voice.heard(spoken).split('\n')[0]!);
+    for (let step = 0; step < 12; step++) {
+      const next = filingAnswer(reply);
+      if (next === null) throw new Error(`unexpected step:\n${reply}`);
+      if ('done' in next) break;
+      if ('photo' in next) reply = await say(user, optionNumber(reply, '照片发完了'));
+      else {
+        if (reply.includes('请核对您的诉求')) expect(reply).toContain('下水道堵了');
+        reply = await say(user, next.text);
+      }
+    }
+    const ticketNo = /工单编号：(\d+)/.exec(reply)![1]!;
+    const [ticket] = await filedBy(`wechat-oa:${user}`);
+    expect(ticket!.ticketNo).toBe(ticketNo);
+    const [submitted] = await h.database.db.select().from(ticketEvents).where(and(eq(ticketEvents.ticketId, ticket!.id), eq(ticketEvents.action, 'submit')));
+    expect(submitted!.data).toMatchObject({ voiceMediaIds: ['VOICE_MEDIA_1'] });
+
+    // The next day, the same matter again: offered as a supplement to the open ticket, not a second filing.
+    await say(user, '我要反映');
+    const offer = await say(user, '幸福小区5号楼门口下水道还是堵着，污水都漫到路上了');
+    expect(offer).toContain(`工单 ${ticketNo}`);
+    const added = await say(user, optionNumber(offer, zhCN.buttons.supplement));
+    expect(added).toContain(zhCN.supplement.added(ticketNo));
+    expect(await filedBy(`wechat-oa:${user}`)).toHaveLength(1);
+    const supplements = await h.database.db.select().from(ticketEvents).where(and(eq(ticketEvents.ticketId, ticket!.id), eq(ticketEvents.action, 'supplement')));
+    expect(supplements).toHaveLength(1);
+    expect(supplements[0]).toMatchObject({ public: true, actorKind: 'citizen', note: '幸福小区5号楼门口下水道还是堵着，污水都漫到路上了' });
+
+    // Another matter is not offered as a supplement.
+    await say(user, '我要反映');
+    const other = await say(user, '有人冒充客服打电话骗我转账，我被骗了两千元');
+    expect(other).not.toContain(`工单 ${ticketNo}`);
+  });
+
+  it('a voice message without recognised text gets the kind reply: type, or call 12345', async () => {
+    const { post, createTime } = officialAccount();
+    const reply = await post(voicePush({ from: `oVoice${++chatSeq}`, mediaId: 'VOICE_MEDIA_2', msgId: nextMsgId(), createTime: createTime() }));
+    expect(reply).toContain('听不懂');
+    expect(reply).toContain('12345');
+  });
+
+  it('npm run wechat -- menu sets 问答, 我要反映, 我的工单 through the menu API; a click is handled as its words', async () => {
+    peer.calls = [];
+    const lines: string[] = [];
+    const env = { WECHAT_TOKEN: TOKEN, WECHAT_APPID: APP_ID, WECHAT_APPSECRET: APP_SECRET, WECHAT_API_BASE: peer.url };
+    expect(await runWechatCli(['menu'], env, (line) => lines.push(line))).toBe(0);
+    const [created] = peer.sent('/cgi-bin/menu/create');
+    expect(created!.query.get('access_token')).toMatch(/^ACCESS_TOKEN_\d+$/);
+    expect(created!.body.button.map((b: { name: string }) => b.name)).toEqual(['问答', '我要反映', '我的工单']);
+    expect(lines.join('\n')).toContain('公众号菜单已设置');
+    expect(await runWechatCli(['menu'], {}, (line) => lines.push(line))).toBe(1);
+
+    const { post, createTime } = officialAccount();
+    const user = `oMenu${++chatSeq}`;
+    const keyOf = (name: string) => created!.body.button.find((b: { name: string; key: string }) => b.name === name).key as string;
+    expect(await post(clickPush({ from: user, key: keyOf('我要反映'), createTime: createTime() }))).toContain(zhCN.filing.start);
+    expect(await post(clickPush({ from: user, key: keyOf('我的工单'), createTime: createTime() + 1 }))).toContain(zhCN.myTickets.none);
+    expect(await post(clickPush({ from: user, key: keyOf('问答'), createTime: createTime() + 2 }))).toContain(zhCN.askPrompt);
   });
 });
