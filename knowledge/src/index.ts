@@ -8,6 +8,8 @@ export * from './entry.ts';
 export * from './render/markdown.ts';
 export * from './search/corpus.ts';
 export * from './search/documents.ts';
+export * from './search/entry-classifier.ts';
+export * from './search/kb-training.ts';
 export * from './search/kb-index.ts';
 export * from './search/kb-search.ts';
 export * from './search/meili-process.ts';

@@ -5,7 +5,7 @@
 // thresholds for each target precision are chosen on DEV (kb-dev). TEST is
 // never read here.
 import { writeFileSync } from 'node:fs';
-import { searchKnowledge } from '@hotline/knowledge';
+import { KnowledgeCorpus, type LabelledQuestion, searchKnowledge } from '@hotline/knowledge';
 import { localDayOf } from '../../api/src/domain/calendar/local-time.ts';
 import {
   CONFIDENCE,
@@ -22,18 +22,23 @@ import { type KbQuery, openKnowledgeFixture, readKbQueries } from './kb-fixture.
 /** The settings an office may choose from; the README's curve shows what each gives. */
 const PRECISIONS = [0.9, 0.93, 0.95, 0.97, 0.98, 0.99];
 /**
- * Whatever the setting, at least this share of the questions no entry
- * answers gets no confident answer (issue 12: unanswerable recognised ≥ 95%).
+ * Whatever the setting, at least this share of DEV's questions no entry
+ * answers gets no confident answer. Issue 12 asks for 95% on questions
+ * nobody has seen; DEV holds about 140 of them, so one miss is 0.7 points
+ * and a new set scatters by ±2: a point of margin above the target.
  */
-const REFUSED = 0.95;
+const REFUSED = 0.96;
 /**
  * Questions no entry answers are few in TRAIN (one in six) and unlike a
  * first hit ranked wrong; they count this many times in the fit, so that the
  * model learns what sets them apart, not only the ranking's mistakes.
  */
 const UNANSWERABLE_WEIGHT = 3;
+/** Parts of TRAIN for cross-fitting the entry classifier's features. */
+const FOLDS = 5;
 
 interface Row {
+  q: string;
   x: number[];
   right: boolean;
   unanswerable: boolean;
@@ -41,23 +46,34 @@ interface Row {
 
 const fixture = await openKnowledgeFixture();
 try {
-  const { corpus } = await fixture.knowledge.snapshot();
+  const { corpus: deployed } = await fixture.knowledge.snapshot();
   const index = fixture.knowledge.index!;
   const today = localDayOf(new Date());
-  const rowsOf = async (queries: KbQuery[]): Promise<Row[]> => {
+  const entries = [...deployed.all()].map((f) => f.entry);
+  const rowsOf = async (queries: KbQuery[], corpus: KnowledgeCorpus): Promise<Row[]> => {
     const rows: Row[] = [];
     for (const query of queries) {
       const result = await searchKnowledge(index, corpus, query.q, { limit: 3, today, explain: true });
       // Searches with no hit, or a question of no letters, are never confident: nothing to learn.
       const substantive = [...query.q].filter((ch) => /\p{L}/u.test(ch)).length >= 2;
       if (!result.features || result.hits.length === 0 || !substantive) continue;
-      rows.push({ x: featureVector(result.features), right: query.expected !== null && result.hits[0]!.id === query.expected, unanswerable: query.expected === null });
+      rows.push({ q: query.q, x: featureVector(result.features), right: query.expected !== null && result.hits[0]!.id === query.expected, unanswerable: query.expected === null });
     }
     return rows;
   };
-  const train = [...(await rowsOf(readKbQueries('old')!)), ...(await rowsOf(readKbQueries('train')!))];
+  // The entry classifier learns from TRAIN's questions, so a TRAIN question's
+  // features come from a classifier that never saw it: TRAIN in FOLDS parts,
+  // each searched with a classifier trained on the others (cross-fitting).
+  // DEV is searched as deployed: a classifier trained on all of TRAIN.
+  const trainQueries = [...readKbQueries('old')!, ...readKbQueries('train')!];
+  const train: Row[] = [];
+  for (let fold = 0; fold < FOLDS; fold++) {
+    const held = trainQueries.filter((_, i) => i % FOLDS === fold);
+    const rest: LabelledQuestion[] = trainQueries.filter((_, i) => i % FOLDS !== fold);
+    train.push(...(await rowsOf(held, new KnowledgeCorpus(deployed.vocabulary, entries, rest))));
+  }
   const devQueries = readKbQueries('dev')!;
-  const dev = await rowsOf(devQueries);
+  const dev = await rowsOf(devQueries, new KnowledgeCorpus(deployed.vocabulary, entries, trainQueries));
 
   const fitted = fitLogistic(
     train.map((r) => r.x),
@@ -66,7 +82,8 @@ try {
   );
   const round3 = (p: number) => Math.round(p * 1000) / 1000;
   const devP = dev.map((r) => round3(probabilityRight(r.x, { ...fitted, thresholds: [] })));
-  const floor = refusalThreshold(devP.filter((_, i) => dev[i]!.unanswerable), REFUSED);
+  const devNulls = devP.filter((_, i) => dev[i]!.unanswerable);
+  const floor = refusalThreshold(devNulls, REFUSED);
   const thresholds = PRECISIONS.map((precision) => ({ precision, threshold: Math.max(floor, chooseThreshold(devP, dev.map((r) => r.right), precision)) }));
   const model: ConfidenceModel = { ...fitted, thresholds };
 
@@ -101,7 +118,7 @@ ${thresholds.map((t) => `    { precision: ${t.precision}, threshold: ${t.thresho
     const mean = bin.reduce((s, r) => s + devP[dev.indexOf(r)]!, 0) / bin.length;
     console.log(`  ${lo.toFixed(1)}–${(lo + 0.2).toFixed(1)}        ${mean.toFixed(2)}       ${(bin.filter((r) => r.right).length / bin.length).toFixed(2)}   ${bin.length}`);
   }
-  console.log(`\nDEV: no threshold below ${floor} (${REFUSED * 100}% of unanswerable questions refused)`);
+  console.log(`\nDEV: no threshold below ${floor} (${REFUSED * 100}% of DEV's ${devNulls.length} unanswerable questions refused)`);
   console.log('DEV: target precision → threshold, confident-right (of answerable), confident-wrong (of all), unanswerable refused');
   const answerable = devQueries.filter((q) => q.expected !== null).length;
   for (const t of thresholds) {
@@ -113,6 +130,21 @@ ${thresholds.map((t) => `    { precision: ${t.precision}, threshold: ${t.thresho
     console.log(
       `  ${t.precision.toFixed(2)} → ${t.threshold.toFixed(3)}   ${((100 * right) / answerable).toFixed(1)}%   ${((100 * (confident.length - right)) / devQueries.length).toFixed(1)}%   ${((100 * refused) / nulls).toFixed(1)}%${mark}`,
     );
+  }
+  console.log('\nDEV: what refusing more of the unanswerable questions costs (misses allowed → threshold, confident-right of answerable)');
+  for (let misses = 0; misses <= Math.ceil(devNulls.length * (1 - REFUSED)) + 1; misses++) {
+    const cut = refusalThreshold(devNulls, 1 - misses / devNulls.length);
+    const right = dev.filter((r, i) => devP[i]! >= cut && r.right).length;
+    console.log(`  ${String(misses).padStart(2)} (${((100 * (devNulls.length - misses)) / devNulls.length).toFixed(1)}% refused) → ${cut.toFixed(3)}   ${((100 * right) / answerable).toFixed(1)}%`);
+  }
+  if (process.env.FIT_VERBOSE) {
+    console.log('\nDEV: the unanswerable questions the model is surest of');
+    dev
+      .map((r, i) => ({ r, p: devP[i]! }))
+      .filter(({ r }) => r.unanswerable)
+      .sort((a, b) => b.p - a.p)
+      .slice(0, 8)
+      .forEach(({ r, p }) => console.log(`  ${p.toFixed(3)}  ${r.q}`));
   }
   console.log('\nwrote knowledge/src/search/confidence-model.ts');
 } finally {

@@ -10,6 +10,7 @@ import { OutboxWorker } from '../../api/src/domain/outbox/outbox-worker.ts';
 import { loadRules } from '../../api/src/domain/settings/rules.ts';
 import { seedKnowledge } from '../../api/src/seed/knowledge.ts';
 import { seedReferenceData } from '../../api/src/seed/seed.ts';
+import { kbDevQuestions, kbSplitTrainQuestions } from '../../knowledge/src/search/kb-training.ts';
 
 /** The knowledge base as `npm start` loads it, on an in-memory database and a Meilisearch of its own. */
 export async function openKnowledgeFixture() {
@@ -57,8 +58,14 @@ export const KB_SETS = {
   test: 'knowledge/eval/splits/kb-test.jsonl',
 } as const;
 
-/** A set's questions, or null when its file is not there (TEST may not be). */
+/**
+ * A set's questions, or null when its file is not there (TEST may not be).
+ * TRAIN and DEV also take their shares of the pooled `kb-more-*.jsonl` files
+ * (knowledge/src/search/kb-training.ts).
+ */
 export function readKbQueries(set: keyof typeof KB_SETS): KbQuery[] | null {
+  if (set === 'train') return kbSplitTrainQuestions();
+  if (set === 'dev') return kbDevQuestions();
   const path = new URL(`../../${KB_SETS[set]}`, import.meta.url);
   if (!existsSync(path)) return null;
   return readFileSync(path, 'utf8')

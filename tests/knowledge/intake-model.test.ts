@@ -50,8 +50,10 @@ describe('intake model', () => {
     const devTexts = new Set(dev.map((e) => e.text));
     expect(train.some((e) => devTexts.has(e.text) && !dev.includes(e))).toBe(false);
     expect(splitTrainDev(examples).dev.map((e) => e.text)).toEqual(dev.map((e) => e.text));
-    const a = trainIntakeModel(train.slice(0, 200)).predict('小区门口垃圾三天没人收');
-    const b = trainIntakeModel(train.slice(0, 200)).predict('小区门口垃圾三天没人收');
+    // Every 10th example: TRAIN is grouped by category, so its first few hundred may be one category alone.
+    const sample = train.filter((_, i) => i % 10 === 0);
+    const a = trainIntakeModel(sample).predict('小区门口垃圾三天没人收');
+    const b = trainIntakeModel(sample).predict('小区门口垃圾三天没人收');
     expect([...a.category!]).toEqual([...b.category!]);
   });
 

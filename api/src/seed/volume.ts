@@ -1,6 +1,6 @@
 import { type Db, newId, staffAccounts, ticketCounters } from '@hotline/db';
 import type { Channel, RequestType, Satisfaction, StaffRole, TicketStatus, Urgency } from '@hotline/db/enums';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { like, sql } from 'drizzle-orm';
 import { localDayOf } from '../domain/calendar/local-time.ts';
 import { type Rules, loadRules } from '../domain/settings/rules.ts';
@@ -328,7 +328,7 @@ export async function seedVolume(db: Db, options: VolumeOptions): Promise<Volume
       citizenPhone: anonymous ? null : `1${r.pick(['3', '5', '7', '8', '9'])}${String(r.int(0, 999_999_999)).padStart(9, '0')}`,
       anonymous, confidential: r.chance(0.04), publishConsent: r.chance(0.3), channel,
       addressee: channel === 'mailbox' ? 'mayor' : null,
-      channelUserId: channel === 'wechat' ? `wx_${id.slice(-12)}` : channel === 'telegram' ? `tg_${r.int(10_000_000, 99_999_999)}` : null,
+      channelUserId: channel === 'wechat' ? wechatOpenId(id) : channel === 'telegram' ? `tg_${r.int(10_000_000, 99_999_999)}` : null,
       urgency: classified.urgency, status: 'submitted', version: 1, leadUnitId: null, coUnitIds: [],
       acceptDueAt: accept.acceptDueAt, signDueAt: null, contactDueAt: null, onSiteDueAt: null, dueAt: null,
       acceptedAt: null, dispatchedAt: null, signedAt: null, contactedAt: null, repliedAt: null, replyText: null, answeredAt: null, closedAt: null,
@@ -530,4 +530,10 @@ export async function seedVolume(db: Db, options: VolumeOptions): Promise<Volume
       return true;
     }
   }
+}
+
+// Shaped like a WeChat openid (o + 27 base64url characters): the ticket id's digits would look
+// like a phone number to anyone scanning the data for personal details.
+function wechatOpenId(id: string): string {
+  return `o${createHash('sha256').update(id).digest('base64url').slice(0, 27)}`;
 }

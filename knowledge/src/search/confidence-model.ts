@@ -1,18 +1,18 @@
 // Written by `npm run fit:kb-confidence` (tests/eval/kb-confidence-fit.ts): do not edit by hand.
-// Features: top, lead, ratio, askedChars, answerOnly, words, unknown, length, ties, phrasing, phrasingLead, pinyinOnly. Fitted on 875 TRAIN searches, thresholds chosen on 245 DEV searches.
+// Features: top, lead, ratio, askedChars, answerOnly, words, unknown, length, ties, phrasing, phrasingLead, pinyinOnly, classifier, classifierLead, classifierFit, classifierNone. Fitted on 1981 TRAIN searches, thresholds chosen on 948 DEV searches.
 import type { ConfidenceModel } from './confidence.ts';
 
 export const CONFIDENCE_MODEL: ConfidenceModel = {
-  mean: [0.4659, 0.20745, 0.60371, 0.36014, 0.01276, 0.4484, 0.47155, 2.58665, 0.48457, 0.5437, 0.26701, 0.10514],
-  scale: [0.2566, 0.18684, 0.2292, 0.25854, 0.03369, 0.27612, 0.23397, 0.49037, 1.11332, 0.27144, 0.31001, 0.30674],
-  weights: [0.98797, 0.64945, -0.40413, -0.00017, 0.15688, 0.69051, 0.72007, 1.26845, -0.37472, 0.72859, -0.01827, -0.15713],
-  bias: 1.53997,
+  mean: [0.46837, 0.3375, 0.38851, 0.29591, 0.01377, 0.36561, 0.51838, 2.80098, 0.5891, 0.52618, 0.24693, 0.11055, 0.54558, 0.49761, 0.67437, 0.06163],
+  scale: [0.27662, 0.25768, 0.27572, 0.24254, 0.03183, 0.25684, 0.2181, 0.54278, 1.43328, 0.2722, 0.30685, 0.31357, 0.35833, 0.38498, 0.79193, 0.1797],
+  weights: [0.44059, 0.61741, -0.73421, 0.09586, 0.19735, 0.74995, 0.40408, 1.03024, -0.03587, 0.11501, 0.02791, 0.27982, -0.17904, 0.13648, 0.09818, -0.90743],
+  bias: 1.55661,
   thresholds: [
-    { precision: 0.9, threshold: 0.828 },
-    { precision: 0.93, threshold: 0.828 },
-    { precision: 0.95, threshold: 0.828 },
-    { precision: 0.97, threshold: 0.828 },
-    { precision: 0.98, threshold: 0.828 },
-    { precision: 0.99, threshold: 0.88 },
+    { precision: 0.9, threshold: 0.772 },
+    { precision: 0.93, threshold: 0.772 },
+    { precision: 0.95, threshold: 0.772 },
+    { precision: 0.97, threshold: 0.772 },
+    { precision: 0.98, threshold: 0.773 },
+    { precision: 0.99, threshold: 0.91 },
   ],
 };

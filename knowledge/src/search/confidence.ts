@@ -29,6 +29,10 @@ export const CONFIDENCE_FEATURES = [
   'phrasing',
   'phrasingLead',
   'pinyinOnly',
+  'classifier',
+  'classifierLead',
+  'classifierFit',
+  'classifierNone',
 ] as const;
 
 export type ConfidenceFeatures = Record<(typeof CONFIDENCE_FEATURES)[number], number>;

@@ -3,6 +3,8 @@ import { termsOf } from '../text/grams.ts';
 import { pinyinTerms } from '../text/pinyin.ts';
 import type { Vocabulary } from '../text/vocabulary.ts';
 import { markdownToText } from './documents.ts';
+import { EntryClassifier, type LabelledQuestion } from './entry-classifier.ts';
+import { kbTrainingMaterial } from './kb-training.ts';
 
 /** The terms a text is compared by: character bigrams, words, single characters and pinyin bigrams. */
 export interface TermSets {
@@ -60,10 +62,14 @@ export class KnowledgeCorpus {
   readonly #features = new Map<string, EntryFeatures>();
   readonly #df: Record<Kind, Map<string, number>> = { chars: new Map(), words: new Map(), unigrams: new Map(), pinyin: new Map() };
   readonly #answerChars = new Set<string>();
+  /** Which entry a question asks for, learnt from the entries' phrasings and the labelled questions. */
+  readonly classifier: EntryClassifier;
 
-  constructor(vocabulary: Vocabulary, entries: readonly KnowledgeEntry[]) {
+  /** `questions`: labelled citizen questions to learn from (default: the training split that ships with the code). */
+  constructor(vocabulary: Vocabulary, entries: readonly KnowledgeEntry[], questions: readonly LabelledQuestion[] = kbTrainingMaterial()) {
     this.vocabulary = vocabulary;
     this.size = entries.length;
+    this.classifier = new EntryClassifier(vocabulary, entries, questions);
     for (const entry of entries) {
       const f = featuresOf(vocabulary, entry);
       this.#features.set(entry.id, f);

@@ -1,3 +1,4 @@
+import type { KnowledgeEntry } from '../entry.ts';
 import { normalizeText } from '../text/normalize.ts';
 import { CONFIDENCE_THRESHOLD, type ConfidenceFeatures, featureVector, probabilityRight } from './confidence.ts';
 import { type EntryFeatures, type KnowledgeCorpus, type TermSets, termSetsOf } from './corpus.ts';
@@ -63,6 +64,15 @@ export function suggestionHits<T extends { score: number }>(hits: readonly T[]):
  * change little around these values (see the README).
  */
 export const WEIGHTS = { chars: 0.55, words: 0.15, unigrams: 0.3, answer: 0.5, pinyin: 0.9 } as const;
+
+/**
+ * How the entry classifier (entry-classifier.ts) joins the ranking: an
+ * entry's score is (1 − share) × the reranker's coverage + share × the
+ * classifier's probability, and the classifier's first `candidates` entries
+ * are scored even when the search server did not retrieve them. Chosen on
+ * DEV (see the README).
+ */
+export const BLEND = { share: 0.5, candidates: 5 } as const;
 
 const CANDIDATES = 20;
 /** How many of the question's most telling terms are searched for … */
@@ -162,7 +172,19 @@ function phrasingCover(corpus: KnowledgeCorpus, query: Set<string>, f: EntryFeat
   return best;
 }
 
-function confidenceFeatures(corpus: KnowledgeCorpus, question: string, q: QueryWeights, ranked: readonly { features: EntryFeatures; score: number }[]): ConfidenceFeatures {
+interface Ranked {
+  features: EntryFeatures;
+  /** The blended score the ranking is by. */
+  score: number;
+  /** The reranker's coverage alone. */
+  lexical: number;
+  /** The classifier's probability. */
+  p: number;
+  /** The classifier's fit (EntryClassifier.rank). */
+  fit: number;
+}
+
+function confidenceFeatures(corpus: KnowledgeCorpus, question: string, q: QueryWeights, ranked: readonly Ranked[], none: number): ConfidenceFeatures {
   const top = ranked[0]?.score ?? 0;
   const second = ranked[1]?.score ?? 0;
   const f = ranked[0]?.features;
@@ -187,6 +209,10 @@ function confidenceFeatures(corpus: KnowledgeCorpus, question: string, q: QueryW
     phrasing,
     phrasingLead: phrasing - phrasingCover(corpus, query, ranked[1]?.features),
     pinyinOnly: f && WEIGHTS.pinyin * coverage(q.pinyin, f.asked.pinyin, null) > textScore(q, f) ? 1 : 0,
+    classifier: ranked[0]?.p ?? 0,
+    classifierLead: (ranked[0]?.p ?? 0) - Math.max(0, ...ranked.slice(1).map((r) => r.p)),
+    classifierFit: ranked[0]?.fit ?? 0,
+    classifierNone: none,
   };
 }
 
@@ -248,6 +274,15 @@ export function retrievalQueries(indexUid: string, corpus: KnowledgeCorpus, ques
   return { canonical, q, queries };
 }
 
+/** The filters of retrievalQueries, for an entry the search server did not bring. */
+function searchable(entry: KnowledgeEntry, options: Omit<SearchOptions, 'limit'>): boolean {
+  const today = dayNumber(options.today);
+  const from = entry.effectiveFrom ? dayNumber(entry.effectiveFrom) : 0;
+  const until = entry.expiresOn ? dayNumber(entry.expiresOn) : 99991231;
+  if (!(from <= today && until > today)) return false;
+  return !options.category || entry.categoryCode === options.category || entry.subcategoryCode === options.category;
+}
+
 export async function searchKnowledge(index: KbIndex, corpus: KnowledgeCorpus, question: string, options: SearchOptions): Promise<SearchResult> {
   const { canonical, q, queries } = retrievalQueries(index.uid, corpus, question, options);
   if (!q || queries.length === 0) return { hits: [], confident: false, confidence: 0, canonical };
@@ -261,29 +296,41 @@ export async function searchKnowledge(index: KbIndex, corpus: KnowledgeCorpus, q
     throw error;
   }
 
+  const posterior = corpus.classifier.rank(q, BLEND.candidates);
   const seen = new Set<string>();
-  const ranked: { features: EntryFeatures; score: number }[] = [];
-  for (const result of results) {
-    for (const hit of result.hits) {
-      if (seen.has(hit.id)) continue;
-      seen.add(hit.id);
-      // An id the snapshot lacks was published or withdrawn a moment ago on
-      // another instance; it is answered from once this instance reloads.
-      const features = corpus.features(hit.id);
-      if (features) ranked.push({ features, score: Math.round(scoreEntry(weights, features) * 1000) / 1000 });
+  const ranked: Ranked[] = [];
+  const consider = (id: string) => {
+    if (seen.has(id)) return;
+    seen.add(id);
+    // An id the snapshot lacks was published or withdrawn a moment ago on
+    // another instance; it is answered from once this instance reloads.
+    const features = corpus.features(id);
+    if (!features) return;
+    const lexical = scoreEntry(weights, features);
+    const p = posterior.p(id);
+    const fit = posterior.fit(id);
+    ranked.push({ features, lexical, p, fit, score: Math.round(((1 - BLEND.share) * lexical + BLEND.share * p) * 1000) / 1000 });
+  };
+  for (const result of results) for (const hit of result.hits) consider(hit.id);
+  // Entries the classifier is surest of, though they share few of the question's rarest terms,
+  // under the filters the search server applied to its own.
+  if (seen.size > 0) {
+    for (const id of posterior.top) {
+      const entry = corpus.features(id)?.entry;
+      if (entry && searchable(entry, options)) consider(id);
     }
   }
   ranked.sort((a, b) => b.score - a.score || a.features.id.localeCompare(b.features.id));
   // A reply of a digit or a symbol (a menu choice typed into the wrong place) says
   // nothing to answer with confidence, however well some entry scores on it.
   const substantive = [...question].filter((ch) => /\p{L}/u.test(ch)).length >= 2;
-  const features = confidenceFeatures(corpus, question, weights, ranked);
+  const features = confidenceFeatures(corpus, question, weights, ranked, posterior.none);
   const confidence = ranked.length > 0 && substantive ? Math.round(probabilityRight(featureVector(features)) * 1000) / 1000 : 0;
   // A question made only of one entry's own terms (公积金怎么提取), which the entry
   // matches nearly in full, is answered from it even when a sibling entry
   // matches almost as well: the citizen gets the closest answer and the others
   // as suggestions, not a list alone.
-  const ownWords = substantive && features.top >= OWN_WORDS.minScore && features.words >= OWN_WORDS.minCovered;
+  const ownWords = substantive && (ranked[0]?.lexical ?? 0) >= OWN_WORDS.minScore && features.words >= OWN_WORDS.minCovered;
   const confident = confidence > 0 && (confidence >= CONFIDENCE_THRESHOLD || ownWords);
   const hits: ScoredHit[] = ranked.slice(0, options.limit).map(({ features: { entry }, score }) => ({
     id: entry.id,

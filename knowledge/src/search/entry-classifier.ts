@@ -1,0 +1,169 @@
+import type { KnowledgeEntry } from '../entry.ts';
+import type { Vocabulary } from '../text/vocabulary.ts';
+import { type TermSets, termSetsOf } from './corpus.ts';
+
+/** A citizen's question labelled with the entry that answers it (null: none does). */
+export interface LabelledQuestion {
+  q: string;
+  expected: string | null;
+}
+
+/**
+ * Additive smoothing of the term counts, and how sharp the posterior is: the
+ * naive model's log-likelihoods add up over every term of a question, so a
+ * long question would otherwise be "certain" of whatever it ranks first.
+ * The score per term is multiplied by SHARPNESS (chosen on DEV, see the README).
+ */
+export const CLASSIFIER = { alpha: 0.2, sharpness: 4 } as const;
+
+/** The terms the classifier sees of a text: character bigrams and words, apart. */
+function classifierTerms(sets: TermSets): string[] {
+  const out: string[] = [];
+  for (const t of sets.chars) out.push(`c${t}`);
+  for (const t of sets.words) if (t.length > 1) out.push(`w${t}`);
+  return out;
+}
+
+/**
+ * Which entry a question asks for, learnt from how citizens ask: each entry's
+ * own question and alternates (what the editors keep) and the labelled
+ * questions of the training split. A multinomial naive Bayes model over the
+ * question's character bigrams and words: trained by counting, so a snapshot
+ * of the knowledge base builds it in milliseconds whenever an entry changes,
+ * and it ranks by the words that tell entries apart even when a citizen
+ * wraps them in a long story (which dilutes the reranker's coverage).
+ */
+export class EntryClassifier {
+  readonly #ids: string[];
+  readonly #indexOf: Map<string, number>;
+  /** The class of questions no entry answers. */
+  readonly #none: number;
+  /** Per term: the entries that have it and log θ(term|entry) − log θ(unseen|entry). */
+  readonly #delta = new Map<string, { k: Int32Array; d: Float32Array }>();
+  /** log θ(unseen|entry): what a term the entry never had costs it. */
+  readonly #unseen: Float32Array;
+  /** log θ(term) over all entries pooled: how common a term is in any question. */
+  readonly #background = new Map<string, number>();
+
+  constructor(vocabulary: Vocabulary, entries: readonly KnowledgeEntry[], questions: readonly LabelledQuestion[]) {
+    // One more class after the entries: the questions no entry answers.
+    this.#ids = [...entries.map((e) => e.id), NONE];
+    const indexOf = new Map(this.#ids.map((id, k) => [id, k]));
+    this.#indexOf = indexOf;
+    this.#none = entries.length;
+    const counts = new Map<string, Map<number, number>>();
+    const totals = new Float64Array(entries.length + 1);
+    const add = (k: number, text: string) => {
+      const sets = termSetsOf(vocabulary, [text]);
+      for (const t of classifierTerms(sets)) {
+        let row = counts.get(t);
+        if (!row) counts.set(t, (row = new Map()));
+        row.set(k, (row.get(k) ?? 0) + 1);
+        totals[k]! += 1;
+      }
+    };
+    entries.forEach((e, k) => {
+      for (const text of [e.question, ...e.alternates]) add(k, text);
+      if (e.keywords.length) add(k, e.keywords.join(' '));
+    });
+    for (const q of questions) {
+      const k = q.expected === null ? this.#none : indexOf.get(q.expected);
+      if (k !== undefined) add(k, q.q);
+    }
+    const { alpha } = CLASSIFIER;
+    const V = counts.size;
+    this.#unseen = Float32Array.from(totals, (n) => Math.log(alpha / (n + alpha * V)));
+    const all = totals.reduce((a, b) => a + b, 0);
+    for (const [t, row] of counts) {
+      let n = 0;
+      for (const c of row.values()) n += c;
+      this.#background.set(t, Math.log((n + alpha) / (all + alpha * V)));
+      const k = new Int32Array(row.size);
+      const d = new Float32Array(row.size);
+      let i = 0;
+      for (const [entry, n] of row) {
+        k[i] = entry;
+        d[i] = Math.log((n + alpha) / alpha);
+        i++;
+      }
+      this.#delta.set(t, { k, d });
+    }
+  }
+
+  /** How many entries it knows. */
+  get size(): number {
+    return this.#none;
+  }
+
+  /**
+   * P(entry | question) from the question's term sets: the entries with the
+   * highest probabilities first (at most `limit`), and any entry's
+   * probability by id. Empty when the question has no term any entry was
+   * ever asked with.
+   *
+   * `fit` is how much better the entry explains the question's known terms
+   * than all entries pooled do (mean log-likelihood ratio per term): a
+   * question no entry answers is explained about as well by any of them.
+   */
+  rank(sets: TermSets, limit = 10): Posterior {
+    const K = this.#ids.length;
+    const raw = new Float64Array(K);
+    let known = 0;
+    let background = 0;
+    const count = (t: string) => {
+      const row = this.#delta.get(t);
+      if (!row) return;
+      known++;
+      background += this.#background.get(t)!;
+      for (let i = 0; i < row.k.length; i++) raw[row.k[i]!]! += row.d[i]!;
+    };
+    for (const t of sets.chars) count(`c${t}`);
+    for (const t of sets.words) if (t.length > 1) count(`w${t}`);
+    if (known === 0 || K === 0) return EMPTY;
+    let max = -Infinity;
+    for (let k = 0; k < K; k++) {
+      raw[k]! += known * this.#unseen[k]!;
+      if (raw[k]! > max) max = raw[k]!;
+    }
+    const scale = CLASSIFIER.sharpness / known;
+    const weight = new Float64Array(K);
+    let sum = 0;
+    for (let k = 0; k < K; k++) sum += weight[k] = Math.exp((raw[k]! - max) * scale);
+    // The first `limit` by insertion: limit is small, K a few hundred.
+    const top: number[] = [];
+    for (let k = 0; k < K; k++) {
+      if (k === this.#none) continue;
+      if (top.length === limit && weight[k]! <= weight[top[limit - 1]!]!) continue;
+      let at = top.length;
+      while (at > 0 && weight[top[at - 1]!]! < weight[k]!) at--;
+      top.splice(at, 0, k);
+      if (top.length > limit) top.pop();
+    }
+    const of = (id: string) => (id === NONE ? undefined : this.#indexOf.get(id));
+    return {
+      top: top.map((k) => this.#ids[k]!),
+      p: (id) => {
+        const k = of(id);
+        return k === undefined ? 0 : weight[k]! / sum;
+      },
+      fit: (id) => {
+        const k = of(id);
+        return k === undefined ? 0 : (raw[k]! - background) / known;
+      },
+      none: weight[this.#none]! / sum,
+    };
+  }
+}
+
+/** What EntryClassifier.rank knows of a question. */
+export interface Posterior {
+  /** Entry ids, most probable first. */
+  top: readonly string[];
+  p(id: string): number;
+  fit(id: string): number;
+  /** P(no entry answers it), learnt from the labelled questions none answers. */
+  none: number;
+}
+
+const NONE = '\u0000none';
+const EMPTY: Posterior = { top: [], p: () => 0, fit: () => 0, none: 1 };
