@@ -42,6 +42,7 @@ interface Row {
   x: number[];
   right: boolean;
   unanswerable: boolean;
+  learnt: boolean;
 }
 
 const fixture = await openKnowledgeFixture();
@@ -57,7 +58,7 @@ try {
       // Searches with no hit, or a question of no letters, are never confident: nothing to learn.
       const substantive = [...query.q].filter((ch) => /\p{L}/u.test(ch)).length >= 2;
       if (!result.features || result.hits.length === 0 || !substantive) continue;
-      rows.push({ q: query.q, x: featureVector(result.features), right: query.expected !== null && result.hits[0]!.id === query.expected, unanswerable: query.expected === null });
+      rows.push({ q: query.q, x: featureVector(result.features), right: query.expected !== null && result.hits[0]!.id === query.expected, unanswerable: query.expected === null, learnt: result.learnt === true });
     }
     return rows;
   };
@@ -75,78 +76,93 @@ try {
   const devQueries = readKbQueries('dev')!;
   const dev = await rowsOf(devQueries, new KnowledgeCorpus(deployed.vocabulary, entries, trainQueries));
 
-  const fitted = fitLogistic(
-    train.map((r) => r.x),
-    train.map((r) => (r.right ? 1 : 0)),
-    { sampleWeights: train.map((r) => (r.unanswerable ? UNANSWERABLE_WEIGHT : 1)) },
-  );
-  const round3 = (p: number) => Math.round(p * 1000) / 1000;
-  const devP = dev.map((r) => round3(probabilityRight(r.x, { ...fitted, thresholds: [] })));
-  const devNulls = devP.filter((_, i) => dev[i]!.unanswerable);
-  const floor = refusalThreshold(devNulls, REFUSED);
-  const thresholds = PRECISIONS.map((precision) => ({ precision, threshold: Math.max(floor, chooseThreshold(devP, dev.map((r) => r.right), precision)) }));
-  const model: ConfidenceModel = { ...fitted, thresholds };
+  // Searches whose first hit the classifier learnt, and searches as they go
+  // for entries it did not (every entry with a classifier that has seen no
+  // citizen's question: an imported knowledge base, or an entry added since).
+  const unlearntCorpus = new KnowledgeCorpus(deployed.vocabulary, entries, []);
+  const trainUnlearnt = [...train.filter((r) => !r.learnt), ...(await rowsOf(trainQueries, unlearntCorpus))];
+  const devUnlearnt = [...dev.filter((r) => !r.learnt), ...(await rowsOf(devQueries, unlearntCorpus))];
+  const learnt = fitModel('learnt entries (CONFIDENCE_MODEL)', train.filter((r) => r.learnt), dev.filter((r) => r.learnt));
+  const unlearnt = fitModel('entries the classifier did not learn (CONFIDENCE_MODEL_UNLEARNT)', trainUnlearnt, devUnlearnt);
 
   const list = (xs: number[]) => `[${xs.join(', ')}]`;
-  writeFileSync(
-    new URL('../../knowledge/src/search/confidence-model.ts', import.meta.url),
-    `// Written by \`npm run fit:kb-confidence\` (tests/eval/kb-confidence-fit.ts): do not edit by hand.
-// Features: ${CONFIDENCE_FEATURES.join(', ')}. Fitted on ${train.length} TRAIN searches, thresholds chosen on ${dev.length} DEV searches.
-import type { ConfidenceModel } from './confidence.ts';
-
-export const CONFIDENCE_MODEL: ConfidenceModel = {
+  const literal = (name: string, model: ConfidenceModel, comment: string) => `${comment}
+export const ${name}: ConfidenceModel = {
   mean: ${list(model.mean)},
   scale: ${list(model.scale)},
   weights: ${list(model.weights)},
   bias: ${model.bias},
   thresholds: [
-${thresholds.map((t) => `    { precision: ${t.precision}, threshold: ${t.threshold} },`).join('\n')}
+${model.thresholds.map((t) => `    { precision: ${t.precision}, threshold: ${t.threshold} },`).join('\n')}
   ],
 };
-`,
-  );
+`;
+  writeFileSync(
+    new URL('../../knowledge/src/search/confidence-model.ts', import.meta.url),
+    `// Written by \`npm run fit:kb-confidence\` (tests/eval/kb-confidence-fit.ts): do not edit by hand.
+// Features: ${CONFIDENCE_FEATURES.join(', ')}.
+import type { ConfidenceModel } from './confidence.ts';
 
-  // How well calibrated on DEV: mean predicted vs observed, by bins of predicted probability.
-  console.log(`fitted on ${train.length} TRAIN searches (${train.filter((r) => r.right).length} right first), DEV ${dev.length} searches (${devQueries.length} questions)`);
-  console.log('weights (standardised):');
-  CONFIDENCE_FEATURES.forEach((name, i) => console.log(`  ${name.padEnd(12)}${model.weights[i]!.toFixed(3).padStart(8)}`));
-  console.log(`  bias        ${model.bias.toFixed(3).padStart(8)}`);
-  console.log('\nDEV calibration: predicted   observed   n');
-  for (let lo = 0; lo < 1; lo += 0.2) {
-    const bin = dev.filter((_, i) => devP[i]! >= lo && (devP[i]! < lo + 0.2 || lo >= 0.8));
-    if (bin.length === 0) continue;
-    const mean = bin.reduce((s, r) => s + devP[dev.indexOf(r)]!, 0) / bin.length;
-    console.log(`  ${lo.toFixed(1)}–${(lo + 0.2).toFixed(1)}        ${mean.toFixed(2)}       ${(bin.filter((r) => r.right).length / bin.length).toFixed(2)}   ${bin.length}`);
-  }
-  console.log(`\nDEV: no threshold below ${floor} (${REFUSED * 100}% of DEV's ${devNulls.length} unanswerable questions refused)`);
-  console.log('DEV: target precision → threshold, confident-right (of answerable), confident-wrong (of all), unanswerable refused');
-  const answerable = devQueries.filter((q) => q.expected !== null).length;
-  for (const t of thresholds) {
-    const confident = dev.filter((_, i) => devP[i]! >= t.threshold);
-    const right = confident.filter((r) => r.right).length;
-    const mark = t.precision === CONFIDENCE.targetPrecision ? '  ← CONFIDENCE.targetPrecision' : '';
-    const nulls = devQueries.filter((q) => q.expected === null).length;
-    const refused = nulls - confident.filter((r) => r.unanswerable).length;
-    console.log(
-      `  ${t.precision.toFixed(2)} → ${t.threshold.toFixed(3)}   ${((100 * right) / answerable).toFixed(1)}%   ${((100 * (confident.length - right)) / devQueries.length).toFixed(1)}%   ${((100 * refused) / nulls).toFixed(1)}%${mark}`,
-    );
-  }
-  console.log('\nDEV: what refusing more of the unanswerable questions costs (misses allowed → threshold, confident-right of answerable)');
-  for (let misses = 0; misses <= Math.ceil(devNulls.length * (1 - REFUSED)) + 1; misses++) {
-    const cut = refusalThreshold(devNulls, 1 - misses / devNulls.length);
-    const right = dev.filter((r, i) => devP[i]! >= cut && r.right).length;
-    console.log(`  ${String(misses).padStart(2)} (${((100 * (devNulls.length - misses)) / devNulls.length).toFixed(1)}% refused) → ${cut.toFixed(3)}   ${((100 * right) / answerable).toFixed(1)}%`);
-  }
-  if (process.env.FIT_VERBOSE) {
-    console.log('\nDEV: the unanswerable questions the model is surest of');
-    dev
-      .map((r, i) => ({ r, p: devP[i]! }))
-      .filter(({ r }) => r.unanswerable)
-      .sort((a, b) => b.p - a.p)
-      .slice(0, 8)
-      .forEach(({ r, p }) => console.log(`  ${p.toFixed(3)}  ${r.q}`));
-  }
+${literal('CONFIDENCE_MODEL', learnt, `/** First hits the entry classifier learnt: fitted on ${learnt.trained} TRAIN searches, thresholds chosen on ${learnt.chosenOn} DEV searches. */`)}
+${literal('CONFIDENCE_MODEL_UNLEARNT', unlearnt, `/** First hits it did not learn: fitted on ${unlearnt.trained} TRAIN searches, thresholds chosen on ${unlearnt.chosenOn} DEV searches. */`)}`,
+  );
   console.log('\nwrote knowledge/src/search/confidence-model.ts');
+
+  function fitModel(name: string, train: Row[], dev: Row[]): ConfidenceModel & { trained: number; chosenOn: number } {
+    const fitted = fitLogistic(
+      train.map((r) => r.x),
+      train.map((r) => (r.right ? 1 : 0)),
+      { sampleWeights: train.map((r) => (r.unanswerable ? UNANSWERABLE_WEIGHT : 1)) },
+    );
+    const round3 = (p: number) => Math.round(p * 1000) / 1000;
+    const devP = dev.map((r) => round3(probabilityRight(r.x, { ...fitted, thresholds: [] })));
+    const devNulls = devP.filter((_, i) => dev[i]!.unanswerable);
+    const floor = refusalThreshold(devNulls, REFUSED);
+    const thresholds = PRECISIONS.map((precision) => ({ precision, threshold: Math.max(floor, chooseThreshold(devP, dev.map((r) => r.right), precision)) }));
+    const model: ConfidenceModel = { ...fitted, thresholds };
+
+    console.log(`\n== ${name}`);
+    console.log(`fitted on ${train.length} TRAIN searches (${train.filter((r) => r.right).length} right first), DEV ${dev.length} searches`);
+    console.log('weights (standardised):');
+    CONFIDENCE_FEATURES.forEach((feature, i) => console.log(`  ${feature.padEnd(14)}${model.weights[i]!.toFixed(3).padStart(8)}`));
+    console.log(`  bias          ${model.bias.toFixed(3).padStart(8)}`);
+    // How well calibrated on DEV: mean predicted vs observed, by bins of predicted probability.
+    console.log('\nDEV calibration: predicted   observed   n');
+    for (let lo = 0; lo < 1; lo += 0.2) {
+      const bin = dev.map((r, i) => ({ r, p: devP[i]! })).filter(({ p }) => p >= lo && (p < lo + 0.2 || lo >= 0.8));
+      if (bin.length === 0) continue;
+      const mean = bin.reduce((sum, { p }) => sum + p, 0) / bin.length;
+      console.log(`  ${lo.toFixed(1)}–${(lo + 0.2).toFixed(1)}        ${mean.toFixed(2)}       ${(bin.filter(({ r }) => r.right).length / bin.length).toFixed(2)}   ${bin.length}`);
+    }
+    console.log(`\nDEV: no threshold below ${floor} (${REFUSED * 100}% of DEV's ${devNulls.length} unanswerable questions refused)`);
+    console.log('DEV: target precision → threshold, confident-right (of answerable), confident-wrong (of all), unanswerable refused');
+    const answerable = dev.filter((r) => !r.unanswerable).length;
+    for (const t of thresholds) {
+      const confident = dev.filter((_, i) => devP[i]! >= t.threshold);
+      const right = confident.filter((r) => r.right).length;
+      const mark = t.precision === CONFIDENCE.targetPrecision ? '  ← CONFIDENCE.targetPrecision' : '';
+      const refused = devNulls.length - confident.filter((r) => r.unanswerable).length;
+      console.log(
+        `  ${t.precision.toFixed(2)} → ${t.threshold.toFixed(3)}   ${((100 * right) / answerable).toFixed(1)}%   ${((100 * (confident.length - right)) / dev.length).toFixed(1)}%   ${((100 * refused) / Math.max(1, devNulls.length)).toFixed(1)}%${mark}`,
+      );
+    }
+    console.log('\nDEV: what refusing more of the unanswerable questions costs (misses allowed → threshold, confident-right of answerable)');
+    for (let misses = 0; misses <= Math.ceil(devNulls.length * (1 - REFUSED)) + 1; misses++) {
+      const cut = refusalThreshold(devNulls, 1 - misses / devNulls.length);
+      const right = dev.filter((r, i) => devP[i]! >= cut && r.right).length;
+      console.log(`  ${String(misses).padStart(2)} (${((100 * (devNulls.length - misses)) / devNulls.length).toFixed(1)}% refused) → ${cut.toFixed(3)}   ${((100 * right) / answerable).toFixed(1)}%`);
+    }
+    if (process.env.FIT_VERBOSE) {
+      console.log('\nDEV: the unanswerable questions the model is surest of');
+      dev
+        .map((r, i) => ({ r, p: devP[i]! }))
+        .filter(({ r }) => r.unanswerable)
+        .sort((a, b) => b.p - a.p)
+        .slice(0, 8)
+        .forEach(({ r, p }) => console.log(`  ${p.toFixed(3)}  ${r.q}`));
+    }
+    return { ...model, trained: train.length, chosenOn: dev.length };
+  }
 } finally {
   await fixture.close();
 }

@@ -6,10 +6,11 @@
 // (the first one and TRAIN, which the entry classifier learns from, DEV and
 // TEST), and the curve of confident-right against confident-wrong per setting.
 import { performance } from 'node:perf_hooks';
-import { parseEntryLines, readContentFiles } from '@hotline/knowledge';
+import { KnowledgeCorpus, parseEntryLines, readContentFiles, searchKnowledge } from '@hotline/knowledge';
 import { CONFIDENCE } from '../../knowledge/src/search/confidence.ts';
 import { CONFIDENCE_MODEL } from '../../knowledge/src/search/confidence-model.ts';
 import { Meilisearch } from 'meilisearch';
+import { localDayOf } from '../../api/src/domain/calendar/local-time.ts';
 import { KB_SETS, type KbQuery as Query, openKnowledgeFixture, readKbQueries } from './kb-fixture.ts';
 
 const testSet = readKbQueries('test');
@@ -148,6 +149,25 @@ try {
     console.log(
       `${name.padEnd(11)}${String(outcomes.length).padStart(4)}${now.top1.padStart(10)}${now.top3.padStart(8)}${now.confidentCorrect.padStart(10)} (${before.confidentCorrect.padStart(5)})${now.confidentWrong.padStart(11)} (${before.confidentWrong.padStart(5)})${now.unanswerable.padStart(13)} (${before.unanswerable})`,
     );
+  }
+  // As if every entry were new: the classifier knows only the entries' own
+  // phrasings (a knowledge base imported in place of the shipped one, or
+  // entries added since), and the confidence model for unlearnt entries applies.
+  const { corpus: deployed } = await fixture.knowledge.snapshot();
+  const fresh = new KnowledgeCorpus(deployed.vocabulary, [...deployed.all()].map((f) => f.entry), []);
+  const unlearnt: Outcome[] = [];
+  for (const query of queries) {
+    const result = await searchKnowledge(fixture.knowledge.index!, fresh, query.q, { limit: 3, today: localDayOf(new Date()) });
+    const scores = result.hits.map((h) => h.score);
+    unlearnt.push({ query, ids: result.hits.map((h) => h.id), confident: result.confident, score: scores[0] ?? 0, confidence: result.confidence, oldConfident: oldRule(query.q, scores) });
+  }
+  {
+    const now = figures(unlearnt);
+    const before = figures(withGate(unlearnt, (o) => o.oldConfident));
+    console.log(
+      `${`${headline} new†`.padEnd(11)}${String(unlearnt.length).padStart(4)}${now.top1.padStart(10)}${now.top3.padStart(8)}${now.confidentCorrect.padStart(10)} (${before.confidentCorrect.padStart(5)})${now.confidentWrong.padStart(11)} (${before.confidentWrong.padStart(5)})${now.unanswerable.padStart(13)} (${before.unanswerable})`,
+    );
+    console.log('† as if every entry were new: no labelled question of TRAIN known to the classifier (an imported knowledge base)');
   }
   // The curve: what each setting of the office's target precision gives.
   console.log('\ncurve: target precision → threshold; confident-right / confident-wrong per set');

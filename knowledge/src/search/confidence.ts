@@ -10,7 +10,7 @@
  * (`CONFIDENCE.targetPrecision`: the share of direct answers that should be
  * right); the threshold on the probability follows from DEV.
  */
-import { CONFIDENCE_MODEL } from './confidence-model.ts';
+import { CONFIDENCE_MODEL, CONFIDENCE_MODEL_UNLEARNT } from './confidence-model.ts';
 
 /** How sure the office wants to be of a direct answer: the share of them that should be right. */
 export const CONFIDENCE = { targetPrecision: 0.97 } as const;
@@ -72,6 +72,18 @@ export function thresholdFor(targetPrecision: number, model: ConfidenceModel = C
 
 /** Cached: the setting is a constant. */
 export const CONFIDENCE_THRESHOLD = thresholdFor(CONFIDENCE.targetPrecision);
+
+/**
+ * For a first hit the entry classifier did not learn from citizens'
+ * questions (an entry added since, or a knowledge base imported in place of
+ * the shipped one), its probability, fit and none share are spread
+ * differently: a model fitted on searches with such a classifier, and its
+ * own threshold (EntryClassifier.learnt says which applies).
+ */
+export const UNLEARNT = {
+  model: CONFIDENCE_MODEL_UNLEARNT,
+  threshold: thresholdFor(CONFIDENCE.targetPrecision, CONFIDENCE_MODEL_UNLEARNT),
+} as const;
 
 /** Fits a logistic model by gradient descent with a little L2 (weights only), on standardised features. */
 export function fitLogistic(

@@ -6,6 +6,36 @@ import { type TermSets, termSetsOf } from './corpus.ts';
 export interface LabelledQuestion {
   q: string;
   expected: string | null;
+  /**
+   * The question of the entry it was labelled against. An entry under the
+   * same id that now asks something else (a knowledge base imported with
+   * `kb import --replace`) does not learn from it.
+   */
+  about?: string;
+}
+
+/**
+ * How many labelled questions make an entry "learnt", and how many questions
+ * no entry answers the none class needs: below these the classifier's
+ * figures mean something else, and the confidence model for entries without
+ * labelled questions applies (confidence.ts).
+ */
+export const LEARNT = { questions: 2, none: 20 } as const;
+
+/** Whether two questions are about the same thing: half the bigrams of the shorter shared. */
+function sameTopic(a: string, b: string): boolean {
+  const grams = (s: string) => {
+    const chars = [...s.replace(/[\s\p{P}]/gu, '')];
+    const out = new Set<string>();
+    for (let i = 0; i + 1 < chars.length; i++) out.add(chars[i]! + chars[i + 1]!);
+    return out;
+  };
+  const x = grams(a);
+  const y = grams(b);
+  if (x.size === 0 || y.size === 0) return a === b;
+  let shared = 0;
+  for (const g of x) if (y.has(g)) shared++;
+  return shared / Math.min(x.size, y.size) >= 0.5;
 }
 
 /**
@@ -38,6 +68,8 @@ export class EntryClassifier {
   readonly #indexOf: Map<string, number>;
   /** The class of questions no entry answers. */
   readonly #none: number;
+  /** Per class: how many labelled questions it learnt from. */
+  readonly #labelled: Int32Array;
   /** Per term: the entries that have it and log θ(term|entry) − log θ(unseen|entry). */
   readonly #delta = new Map<string, { k: Int32Array; d: Float32Array }>();
   /** log θ(unseen|entry): what a term the entry never had costs it. */
@@ -66,10 +98,24 @@ export class EntryClassifier {
       for (const text of [e.question, ...e.alternates]) add(k, text);
       if (e.keywords.length) add(k, e.keywords.join(' '));
     });
+    const labelled = new Int32Array(entries.length + 1);
+    const unanswerable = questions.filter((q) => q.expected === null);
     for (const q of questions) {
-      const k = q.expected === null ? this.#none : indexOf.get(q.expected);
-      if (k !== undefined) add(k, q.q);
+      if (q.expected === null) continue;
+      const k = indexOf.get(q.expected);
+      if (k === undefined || (q.about !== undefined && !sameTopic(q.about, entries[k]!.question))) continue;
+      add(k, q.q);
+      labelled[k]!++;
     }
+    // What no entry of the shipped set answers may be what an imported set is
+    // about: the none class learns only while most labelled entries are there.
+    const labelledIds = new Set(questions.flatMap((q) => (q.expected === null ? [] : [q.expected])));
+    const present = labelled.filter((n, k) => k < entries.length && n > 0).length;
+    if (labelledIds.size > 0 && present >= 0.8 * labelledIds.size) {
+      for (const q of unanswerable) add(this.#none, q.q);
+      labelled[this.#none] = unanswerable.length;
+    }
+    this.#labelled = labelled;
     const { alpha } = CLASSIFIER;
     const V = counts.size;
     this.#unseen = Float32Array.from(totals, (n) => Math.log(alpha / (n + alpha * V)));
@@ -93,6 +139,17 @@ export class EntryClassifier {
   /** How many entries it knows. */
   get size(): number {
     return this.#none;
+  }
+
+  /**
+   * Whether the classifier learnt this entry from citizens' labelled
+   * questions (not only from its own phrasings) and knows what no entry
+   * answers: its figures then mean what they meant when the confidence
+   * model was fitted.
+   */
+  learnt(id: string): boolean {
+    const k = this.#indexOf.get(id);
+    return k !== undefined && k !== this.#none && this.#labelled[k]! >= LEARNT.questions && this.#labelled[this.#none]! >= LEARNT.none;
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { KnowledgeEntry } from '../entry.ts';
 import { normalizeText } from '../text/normalize.ts';
-import { CONFIDENCE_THRESHOLD, type ConfidenceFeatures, featureVector, probabilityRight } from './confidence.ts';
+import { CONFIDENCE_THRESHOLD, type ConfidenceFeatures, featureVector, probabilityRight, UNLEARNT } from './confidence.ts';
 import { type EntryFeatures, type KnowledgeCorpus, type TermSets, termSetsOf } from './corpus.ts';
 import { dayNumber } from './documents.ts';
 import type { KbIndex, SearchRequestError } from './kb-index.ts';
@@ -34,6 +34,8 @@ export interface SearchResult {
   confidence: number;
   /** The features `confidence` was computed from, when asked for (`explain`). */
   features?: ConfidenceFeatures;
+  /** Whether the first hit's confidence came from the model for learnt entries (`explain`; confidence.ts UNLEARNT). */
+  learnt?: boolean;
   /** The question as compared: normalised, synonyms canonical, fillers removed. */
   canonical: string;
 }
@@ -325,13 +327,15 @@ export async function searchKnowledge(index: KbIndex, corpus: KnowledgeCorpus, q
   // nothing to answer with confidence, however well some entry scores on it.
   const substantive = [...question].filter((ch) => /\p{L}/u.test(ch)).length >= 2;
   const features = confidenceFeatures(corpus, question, weights, ranked, posterior.none);
-  const confidence = ranked.length > 0 && substantive ? Math.round(probabilityRight(featureVector(features)) * 1000) / 1000 : 0;
+  const learnt = ranked.length > 0 && corpus.classifier.learnt(ranked[0]!.features.id);
+  const probability = learnt ? probabilityRight(featureVector(features)) : probabilityRight(featureVector(features), UNLEARNT.model);
+  const confidence = ranked.length > 0 && substantive ? Math.round(probability * 1000) / 1000 : 0;
   // A question made only of one entry's own terms (公积金怎么提取), which the entry
   // matches nearly in full, is answered from it even when a sibling entry
   // matches almost as well: the citizen gets the closest answer and the others
   // as suggestions, not a list alone.
   const ownWords = substantive && (ranked[0]?.lexical ?? 0) >= OWN_WORDS.minScore && features.words >= OWN_WORDS.minCovered;
-  const confident = confidence > 0 && (confidence >= CONFIDENCE_THRESHOLD || ownWords);
+  const confident = confidence > 0 && (confidence >= (learnt ? CONFIDENCE_THRESHOLD : UNLEARNT.threshold) || ownWords);
   const hits: ScoredHit[] = ranked.slice(0, options.limit).map(({ features: { entry }, score }) => ({
     id: entry.id,
     question: entry.question,
@@ -341,5 +345,5 @@ export async function searchKnowledge(index: KbIndex, corpus: KnowledgeCorpus, q
     unit: entry.unitId,
     score,
   }));
-  return { hits, confident, confidence, canonical, ...(options.explain ? { features } : {}) };
+  return { hits, confident, confidence, canonical, ...(options.explain ? { features, learnt } : {}) };
 }

@@ -64,8 +64,30 @@ export function kbDevQuestions(dir = EVAL_DIR): KbQuestion[] {
   return [...readKbQuestions(`${dir}splits/kb-dev.jsonl`), ...pooledFiles(dir).flatMap((f) => readKbQuestions(f).filter((q) => inKbDev(q.q)))];
 }
 
+/** Each shipped entry's question by id: what the labelled questions were labelled against. */
+function shippedQuestions(file = fileURLToPath(new URL('../../content/entries.jsonl', import.meta.url))): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!existsSync(file)) return out;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    const entry = JSON.parse(line) as { id?: string; question?: string };
+    if (entry.id && entry.question) out.set(entry.id, entry.question);
+  }
+  return out;
+}
+
 let cached: KbQuestion[] | undefined;
-/** TRAIN, read once per process: the files ship with the code and change with it. */
+/**
+ * TRAIN, read once per process: the files ship with the code and change with
+ * it. Each question carries the shipped entry's question it was labelled
+ * against, so that an entry replaced under the same id does not learn from it.
+ */
 export function kbTrainingMaterial(): readonly KbQuestion[] {
-  return (cached ??= kbTrainQuestions());
+  if (cached) return cached;
+  const about = shippedQuestions();
+  cached = kbTrainQuestions().map((q) => {
+    const question = q.expected === null ? undefined : about.get(q.expected);
+    return question === undefined ? q : { ...q, about: question };
+  });
+  return cached;
 }
