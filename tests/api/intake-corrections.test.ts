@@ -4,7 +4,7 @@ import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../api/src/http/logger.ts';
 import { BackgroundJobs } from '../../api/src/jobs/background-jobs.ts';
-import { INTAKE_RETRAIN_JOB } from '../../api/src/jobs/intake-retraining.ts';
+import { INTAKE_RETRAIN_JOB, retrainWithReport } from '../../api/src/jobs/intake-retraining.ts';
 import { ticketBody } from '../support/factories.ts';
 import { client, createHarness, createStaff, type Harness, type TestStaff } from '../support/harness.ts';
 
@@ -80,5 +80,22 @@ describe('corrections', () => {
     expect(best(after.category)).toBe('agriculture_rural');
     // The same night again: this process is up to date, nothing to do.
     expect(await jobs.runIntakeRetrainingOnce(new Date('2026-11-25T03:30:00+08:00'))).toBeNull();
+  }, 60_000);
+
+  it('the admin command retrains at once, reports the test split and the corrected tickets before and after, and has running instances follow', async () => {
+    const report = await retrainWithReport(h.database.db, 'test-cli');
+    expect(report.corrections).toBe(1);
+    // The held-out split is measured by both models; one correction barely moves it.
+    expect(report.test.before.messages).toBeGreaterThan(500);
+    expect(report.test.before.category).toBeGreaterThan(0.6);
+    expect(Math.abs(report.test.after.category! - report.test.before.category!)).toBeLessThan(0.02);
+    // The corrected ticket: read otherwise before, as staff chose after.
+    expect(report.corrected.before).toMatchObject({ messages: 1, type: 0, category: 0 });
+    expect(report.corrected.after).toMatchObject({ messages: 1, type: 1, category: 1 });
+    const [run] = await h.database.db.select().from(jobRuns).where(eq(jobRuns.job, INTAKE_RETRAIN_JOB));
+    expect(run!.runs).toBe(2);
+    // Outside the night, a running instance sees the newer run and retrains its own model.
+    expect(await jobs.runIntakeRetrainingOnce(new Date('2026-11-25T15:00:00+08:00'))).toMatchObject({ corrections: 1 });
+    expect(await jobs.runIntakeRetrainingOnce(new Date('2026-11-25T15:05:00+08:00'))).toBeNull();
   }, 60_000);
 });

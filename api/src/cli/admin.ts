@@ -8,6 +8,7 @@ import { DomainError } from '../domain/errors.ts';
 import { CreateAccountInput, CreateUnitInput, insertAccount, insertUnit } from '../domain/staff/accounts.ts';
 import { generatePassword } from '../domain/staff/passwords.ts';
 import { seedReferenceData } from '../seed/seed.ts';
+import { type ModelFigures, retrainWithReport } from '../jobs/intake-retraining.ts';
 
 const USAGE = `hotline12345 管理命令 (npm run admin -- <命令> [选项])
 
@@ -20,6 +21,8 @@ const USAGE = `hotline12345 管理命令 (npm run admin -- <命令> [选项])
                  [--unit 单位编码] [--password 密码]
   list-units                                列出承办单位
   list-accounts                             列出工作人员账号
+  retrain-intake                            用受理/派单时的更正重新训练受理模型，报告训练前后的准确率；
+                                            运行中的实例一小时内随之重训
 
 数据库取自环境变量：DATABASE_URL（PostgreSQL），未设置时为 DATA_DIR 下的内嵌 PGlite。
 内嵌数据库同一时间只能由一个进程打开：使用 PGlite 时请先停止 npm start。`;
@@ -84,6 +87,19 @@ try {
         }),
       );
       console.log(`已创建承办单位 ${unit.id}（${unit.name}）`);
+      break;
+    }
+    case 'retrain-intake': {
+      const report = await retrainWithReport(db, `admin-cli-${process.pid}`);
+      const pct = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(1)}%`);
+      const line = (label: string, a: ModelFigures, b: ModelFigures) =>
+        console.log(
+          `${label}（${a.messages} 条）：分类 ${pct(a.category)} → ${pct(b.category)}，诉求类型 ${pct(a.type)} → ${pct(b.type)}，紧急识别 ${pct(a.urgentRecall)} → ${pct(b.urgentRecall)}，误报 ${pct(a.falseAlarms)} → ${pct(b.falseAlarms)}`,
+        );
+      console.log(`受理模型已重训：${report.corrections} 张工单的更正，共 ${report.examples} 条训练样本`);
+      line('测试集（未参与训练，仅模型）', report.test.before, report.test.after);
+      if (report.corrections > 0) line('被更正的工单（已学入）', report.corrected.before, report.corrected.after);
+      console.log('运行中的实例将在一小时内按此重训。');
       break;
     }
     case 'list-units':
