@@ -128,6 +128,8 @@ describe('工单页', () => {
     await expect.poll(() => page.locator('[data-preview-text]').innerText()).not.toBe('');
     const filled = await page.locator('#answer_directly-answer').inputValue();
     expect(filled).toContain('公积金');
+    // The entry goes with the answer, so the citizen's words teach the answer chain (kb_learned_questions).
+    expect(await page.locator('#action-answer_directly input[name="entryId"]').inputValue()).toMatch(/^F\d{3}$/);
     expect(filled).not.toMatch(/\*\*|^#/m);
     expect((await page.locator('[data-preview-text]').innerText()).trim()).toBe(filled.trim());
     expect(await page.locator('[data-answer-preview]').innerText()).toContain('答复单位：12345 热线');

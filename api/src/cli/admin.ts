@@ -99,6 +99,7 @@ try {
       console.log(`受理模型已重训：${report.corrections} 张工单的更正，共 ${report.examples} 条训练样本`);
       line('测试集（未参与训练，仅模型）', report.test.before, report.test.after);
       if (report.corrections > 0) line('被更正的工单（已学入）', report.corrected.before, report.corrected.after);
+      console.log(`知识库：${report.learnedQuestions} 条按知识条目直接答复的市民问法，由各实例在重训时学入答复匹配。`);
       console.log('运行中的实例将在一小时内按此重训。');
       break;
     }

@@ -111,6 +111,8 @@ export class BackgroundJobs {
     const last = await lastRetrainStart(this.#db);
     if (!claimed && (!last || (this.#retrainedFor && last.getTime() <= this.#retrainedFor.getTime()))) return null;
     const result = await retrainFromCorrections(this.#db);
+    // The answer chain's classifier learns the office's labelled questions (direct answers) at its next snapshot.
+    this.#knowledge.invalidate();
     this.#retrainedFor = last;
     this.#logger.info('intake model retrained', { ...result, claimed, instance: this.instance });
     return result;

@@ -1,8 +1,8 @@
-import { type Db, jobRuns } from '@hotline/db';
+import { type Db, jobRuns, kbLearnedQuestions } from '@hotline/db';
 import { fileURLToPath } from 'node:url';
 import { type IntakeExample, type IntakeModel, readIntakeExamples, retrainIntakeModel, shippedIntakeModelStats, URGENT_THRESHOLD } from '@hotline/knowledge';
 import { claimJobPeriod } from './job-claims.ts';
-import { eq } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import { correctionExamples } from '../domain/tickets/intake-corrections.ts';
 
 export const INTAKE_RETRAIN_JOB = 'intake-retrain';
@@ -12,6 +12,8 @@ export const RETRAIN_HOURS = { from: 2, to: 5 } as const;
 
 export interface RetrainResult {
   corrections: number;
+  /** Citizens' words answered from a knowledge entry (kb_learned_questions), which the answer chain learns at its next snapshot. */
+  learnedQuestions: number;
   examples: number;
   ms: number;
 }
@@ -26,7 +28,7 @@ export async function retrainFromCorrections(db: Db): Promise<RetrainResult> {
   const corrections = await correctionExamples(db);
   retrainIntakeModel(corrections);
   const stats = shippedIntakeModelStats();
-  return { corrections: corrections.length, examples: stats?.examples ?? 0, ms: Math.round(stats?.ms ?? 0) };
+  return { corrections: corrections.length, learnedQuestions: await countLearned(db), examples: stats?.examples ?? 0, ms: Math.round(stats?.ms ?? 0) };
 }
 
 /** Whether `now` is in the nightly window, in the city's time (UTC+8). */
@@ -52,6 +54,7 @@ export interface ModelFigures {
 
 export interface RetrainReport {
   corrections: number;
+  learnedQuestions: number;
   examples: number;
   /** The held-out test split, which neither model learnt from: corrections should not make it worse. */
   test: { before: ModelFigures; after: ModelFigures };
@@ -105,8 +108,14 @@ export async function retrainWithReport(db: Db, instance: string): Promise<Retra
   await claimJobPeriod(db, INTAKE_RETRAIN_JOB, 0, instance);
   return {
     corrections: corrections.length,
+    learnedQuestions: await countLearned(db),
     examples: shippedIntakeModelStats()?.examples ?? 0,
     test: { before: modelFigures(before, test), after: modelFigures(after, test) },
     corrected: { before: modelFigures(before, corrections), after: modelFigures(after, corrections) },
   };
+}
+
+async function countLearned(db: Db): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(kbLearnedQuestions);
+  return Number(row?.n ?? 0);
 }

@@ -30,6 +30,7 @@ export * from './kb-generation.ts';
 export * from './job-runs.ts';
 export * from './chat-adapter-state.ts';
 export * from './intake-corrections.ts';
+export * from './kb-learned-questions.ts';
 export * from './admin-audit-log.ts';
 export * from './ticket-duplicates.ts';
 export * from './hotspot-warnings.ts';

@@ -71,7 +71,7 @@ export function actionBody(action: string, form: FormData): Record<string, unkno
       break;
     }
     default:
-      for (const name of ['reason', 'answer', 'reply', 'note', 'intoTicketNo', 'ofTicketNo', 'method']) put(name, text(form, name));
+      for (const name of ['reason', 'answer', 'entryId', 'reply', 'note', 'intoTicketNo', 'ofTicketNo', 'method']) put(name, text(form, name));
   }
   return body;
 }

@@ -113,7 +113,7 @@ export class StaffApi {
   }
 
   /** 登记 or 直接答复 a call: files a phone ticket and takes it through the state machine. */
-  registerCall(body: { outcome: 'register' | 'answer'; answer?: string; ticket: Record<string, unknown> }) {
+  registerCall(body: { outcome: 'register' | 'answer'; answer?: string; entryId?: string; ticket: Record<string, unknown> }) {
     return this.#call<{ ticketNo: string; queryCode: string; status: string; statusLabel: string; outcome: string }>('POST', '/api/staff/phone/calls', body);
   }
 

@@ -48,7 +48,12 @@ function setUp(form: HTMLFormElement) {
     });
   }
   let answerTyped = answer.value.trim() !== '';
-  answer.addEventListener('input', () => (answerTyped = answer.value.trim() !== ''));
+  // The entry an answer came from, so the caller's words teach the answer chain; an emptied answer came from none.
+  const entry = form.querySelector<HTMLInputElement>('[data-call-entry]')!;
+  answer.addEventListener('input', () => {
+    answerTyped = answer.value.trim() !== '';
+    if (!answerTyped) entry.value = '';
+  });
 
   let lastEmergency: string | null = slot.querySelector<HTMLElement>('[data-emergency]')?.dataset.emergency ?? null;
   if (lastEmergency === 'urgent') lastEmergency = null;
@@ -111,6 +116,7 @@ function setUp(form: HTMLFormElement) {
       use.setAttribute('aria-label', `${d.useAnswer ?? ''}：${hit.question}`);
       use.addEventListener('click', () => {
         answer.value = hit.answer;
+        entry.value = hit.id;
         answerTyped = true;
         answer.focus();
       });
@@ -118,7 +124,10 @@ function setUp(form: HTMLFormElement) {
       list.append(li);
     });
     answersBox.replaceChildren(list);
-    if (!answerTyped && a.confident && a.hits[0]) answer.value = a.hits[0].answer;
+    if (!answerTyped && a.confident && a.hits[0]) {
+      answer.value = a.hits[0].answer;
+      entry.value = a.hits[0].id;
+    }
   }
 
   function renderSimilar(similar: Similar[]) {

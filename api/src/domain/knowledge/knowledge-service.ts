@@ -1,8 +1,10 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { type Db, kbIntakeRules, kbStopWords, kbSynonymGroups } from '@hotline/db';
+import { type Db, kbIntakeRules, kbLearnedQuestions, kbStopWords, kbSynonymGroups } from '@hotline/db';
 import {
   KbIndex,
   KnowledgeCorpus,
+  kbTrainingMaterial,
+  type LabelledQuestion,
   type MeiliConnection,
   normalizeText,
   type PreparedRule,
@@ -12,7 +14,7 @@ import {
   toDocument,
   Vocabulary,
 } from '@hotline/knowledge';
-import { asc, eq } from 'drizzle-orm';
+import { asc, desc, eq } from 'drizzle-orm';
 import { localDayOf } from '../calendar/local-time.ts';
 import { DomainError } from '../errors.ts';
 import { bumpKnowledgeGeneration, readKnowledgeGeneration } from './generation.ts';
@@ -164,12 +166,14 @@ export class KnowledgeService {
   async #load(): Promise<KnowledgeSnapshot> {
     // Read first: data committed after this read only makes the snapshot newer than it says.
     const generation = await readKnowledgeGeneration(this.db);
-    const [vocabulary, entries, rules] = await Promise.all([
+    const [vocabulary, entries, rules, learned] = await Promise.all([
       loadVocabulary(this.db),
       liveEntries(this.db),
       this.db.select().from(kbIntakeRules).where(eq(kbIntakeRules.active, true)),
+      learnedQuestions(this.db),
     ]);
-    return { vocabulary, corpus: new KnowledgeCorpus(vocabulary, entries), rules: prepareRules(rules), results: new Map(), generation };
+    const corpus = new KnowledgeCorpus(vocabulary, entries, [...kbTrainingMaterial(), ...learned]);
+    return { vocabulary, corpus, rules: prepareRules(rules), results: new Map(), generation };
   }
 
   /** Published, currently effective entries only. Throws UNAVAILABLE when the search server cannot be reached. */
@@ -260,4 +264,22 @@ export class KnowledgeService {
     const stale = [...expected.entries()].filter(([id, hash]) => actual.has(id) && actual.get(id) !== hash).map(([id]) => id).sort();
     return { missing, extra, stale, inSync: missing.length + extra.length + stale.length === 0, documents: actual.size };
   }
+}
+
+/** How many of the office's labelled questions the classifier learns from (the latest). */
+const LEARNED_LIMIT = 20_000;
+
+/**
+ * Citizens' words staff answered from an entry (kb_learned_questions): the
+ * entry classifier learns from them beside the shipped training questions,
+ * from the next reload of the snapshot (a knowledge edit, the nightly
+ * retraining, `npm run admin -- retrain-intake`).
+ */
+async function learnedQuestions(db: Db): Promise<LabelledQuestion[]> {
+  const rows = await db
+    .select({ q: kbLearnedQuestions.question, expected: kbLearnedQuestions.entryId })
+    .from(kbLearnedQuestions)
+    .orderBy(desc(kbLearnedQuestions.createdAt))
+    .limit(LEARNED_LIMIT);
+  return rows;
 }

@@ -66,6 +66,8 @@ export const PhoneCallInput = z.object({
   /** 登记: filed and accepted; 直接答复: filed and answered at once with `answer`. */
   outcome: z.enum(['register', 'answer'], { error: '请选择登记或直接答复' }),
   answer: z.string().optional(),
+  /** The knowledge entry the answer came from, when it did. */
+  entryId: AnswerDirectlyInput.shape.entryId,
 });
 export type PhoneCallInput = z.infer<typeof PhoneCallInput>;
 
@@ -78,15 +80,15 @@ export type PhoneCallInput = z.infer<typeof PhoneCallInput>;
  */
 export async function registerCall(ctx: DomainContext, input: PhoneCallInput) {
   requireRole(ctx.actor, INTAKE_ROLES, '登记来电');
-  let answer: string | null = null;
+  let answer: { answer: string; entryId?: string | undefined } | null = null;
   if (input.outcome === 'answer') {
-    const parsed = AnswerDirectlyInput.safeParse({ answer: input.answer ?? '' });
+    const parsed = AnswerDirectlyInput.safeParse({ answer: input.answer ?? '', entryId: input.entryId });
     if (!parsed.success) throw validationError(parsed.error.issues[0]?.message ?? '请填写答复内容', 'answer');
-    answer = parsed.data.answer;
+    answer = parsed.data;
   }
   const created = await createTicket(ctx, { ...input.ticket, channel: 'phone' });
   const ticketNo = created.ticket.ticketNo;
-  const result = answer === null ? await acceptTicket(ctx, ticketNo, {}) : await answerDirectly(ctx, ticketNo, { answer });
+  const result = answer === null ? await acceptTicket(ctx, ticketNo, {}) : await answerDirectly(ctx, ticketNo, answer);
   return {
     ticketNo,
     queryCode: created.queryCode,

@@ -146,7 +146,11 @@ export const AcceptInput = z.object({
 export type AcceptInput = z.infer<typeof AcceptInput>;
 
 export const RejectInput = z.object({ reason: note('不予受理的理由', 2) });
-export const AnswerDirectlyInput = z.object({ answer: note('答复内容', 5) });
+export const AnswerDirectlyInput = z.object({
+  answer: note('答复内容', 5),
+  /** The knowledge entry the answer came from, when it did. */
+  entryId: z.string().trim().regex(/^[\w.-]{1,64}$/, '知识条目编号无效').optional(),
+});
 export const MergeInput = z.object({ intoTicketNo: TicketNo, note: note('备注').optional() });
 export const MarkRepeatInput = z.object({ ofTicketNo: TicketNo, note: note('备注').optional() });
 export const DispatchInput = z.object({
