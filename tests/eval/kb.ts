@@ -38,10 +38,12 @@ try {
     /** What the old hand rule would have said (ours only). */
     oldConfident: boolean;
   }
-  const run = async (set: Query[]): Promise<Outcome[]> => {
+  type Search = (q: string) => Promise<{ hits: { id: string; score: number }[]; confident: boolean; confidence: number }>;
+  const asDeployed: Search = (q) => fixture.knowledge.search(q, { limit: 3, now: new Date() });
+  const run = async (set: Query[], search: Search = asDeployed): Promise<Outcome[]> => {
     const outcomes: Outcome[] = [];
     for (const query of set) {
-      const result = await fixture.knowledge.search(query.q, { limit: 3, now: new Date() });
+      const result = await search(query.q);
       const scores = result.hits.map((h) => h.score);
       outcomes.push({
         query,
@@ -143,32 +145,21 @@ try {
   const withGate = (outcomes: Outcome[], gate: (o: Outcome) => boolean) => outcomes.map((o) => ({ ...o, confident: gate(o) }));
   console.log(`\nconfidence gate: calibrated (CONFIDENCE.targetPrecision ${CONFIDENCE.targetPrecision}) vs the old hand rule; * learnt from`);
   console.log('set          n     top-1   top-3   conf.right (old)   conf.wrong (old)   unanswerable recognised (old)');
-  for (const { name, outcomes } of sets) {
+  const gateRow = (name: string, outcomes: Outcome[]) => {
     const now = figures(outcomes);
     const before = figures(withGate(outcomes, (o) => o.oldConfident));
     console.log(
       `${name.padEnd(11)}${String(outcomes.length).padStart(4)}${now.top1.padStart(10)}${now.top3.padStart(8)}${now.confidentCorrect.padStart(10)} (${before.confidentCorrect.padStart(5)})${now.confidentWrong.padStart(11)} (${before.confidentWrong.padStart(5)})${now.unanswerable.padStart(13)} (${before.unanswerable})`,
     );
-  }
+  };
+  for (const { name, outcomes } of sets) gateRow(name, outcomes);
   // As if every entry were new: the classifier knows only the entries' own
   // phrasings (a knowledge base imported in place of the shipped one, or
   // entries added since), and the confidence model for unlearnt entries applies.
   const { corpus: deployed } = await fixture.knowledge.snapshot();
   const fresh = new KnowledgeCorpus(deployed.vocabulary, [...deployed.all()].map((f) => f.entry), []);
-  const unlearnt: Outcome[] = [];
-  for (const query of queries) {
-    const result = await searchKnowledge(fixture.knowledge.index!, fresh, query.q, { limit: 3, today: localDayOf(new Date()) });
-    const scores = result.hits.map((h) => h.score);
-    unlearnt.push({ query, ids: result.hits.map((h) => h.id), confident: result.confident, score: scores[0] ?? 0, confidence: result.confidence, oldConfident: oldRule(query.q, scores) });
-  }
-  {
-    const now = figures(unlearnt);
-    const before = figures(withGate(unlearnt, (o) => o.oldConfident));
-    console.log(
-      `${`${headline} new†`.padEnd(11)}${String(unlearnt.length).padStart(4)}${now.top1.padStart(10)}${now.top3.padStart(8)}${now.confidentCorrect.padStart(10)} (${before.confidentCorrect.padStart(5)})${now.confidentWrong.padStart(11)} (${before.confidentWrong.padStart(5)})${now.unanswerable.padStart(13)} (${before.unanswerable})`,
-    );
-    console.log('† as if every entry were new: no labelled question of TRAIN known to the classifier (an imported knowledge base)');
-  }
+  gateRow(`${headline} new†`, await run(queries, (q) => searchKnowledge(fixture.knowledge.index!, fresh, q, { limit: 3, today: localDayOf(new Date()) })));
+  console.log('† as if every entry were new: no labelled question of TRAIN known to the classifier (an imported knowledge base)');
   // The curve: what each setting of the office's target precision gives.
   console.log('\ncurve: target precision → threshold; confident-right / confident-wrong per set');
   console.log(`setting     threshold${sets.map((s) => s.name.padStart(18)).join('')}`);

@@ -1,9 +1,9 @@
-import { type Db, jobRuns, kbLearnedQuestions } from '@hotline/db';
 import { fileURLToPath } from 'node:url';
+import { type Db, jobRuns, kbLearnedQuestions } from '@hotline/db';
 import { type IntakeExample, type IntakeModel, readIntakeExamples, retrainIntakeModel, shippedIntakeModelStats, URGENT_THRESHOLD } from '@hotline/knowledge';
-import { claimJobPeriod } from './job-claims.ts';
 import { count, eq } from 'drizzle-orm';
 import { correctionExamples } from '../domain/tickets/intake-corrections.ts';
+import { claimJobPeriod } from './job-claims.ts';
 
 export const INTAKE_RETRAIN_JOB = 'intake-retrain';
 

@@ -73,6 +73,9 @@ export function thresholdFor(targetPrecision: number, model: ConfidenceModel = C
 /** Cached: the setting is a constant. */
 export const CONFIDENCE_THRESHOLD = thresholdFor(CONFIDENCE.targetPrecision);
 
+/** The model and threshold for a first hit the entry classifier learnt from citizens' questions. */
+export const LEARNT = { model: CONFIDENCE_MODEL, threshold: CONFIDENCE_THRESHOLD } as const;
+
 /**
  * For a first hit the entry classifier did not learn from citizens'
  * questions (an entry added since, or a knowledge base imported in place of

@@ -1,6 +1,6 @@
 import type { KnowledgeEntry } from '../entry.ts';
 import { normalizeText } from '../text/normalize.ts';
-import { CONFIDENCE_THRESHOLD, type ConfidenceFeatures, featureVector, probabilityRight, UNLEARNT } from './confidence.ts';
+import { type ConfidenceFeatures, featureVector, LEARNT, probabilityRight, UNLEARNT } from './confidence.ts';
 import { type EntryFeatures, type KnowledgeCorpus, type TermSets, termSetsOf } from './corpus.ts';
 import { dayNumber } from './documents.ts';
 import type { KbIndex, SearchRequestError } from './kb-index.ts';
@@ -328,14 +328,14 @@ export async function searchKnowledge(index: KbIndex, corpus: KnowledgeCorpus, q
   const substantive = [...question].filter((ch) => /\p{L}/u.test(ch)).length >= 2;
   const features = confidenceFeatures(corpus, question, weights, ranked, posterior.none);
   const learnt = ranked.length > 0 && corpus.classifier.learnt(ranked[0]!.features.id);
-  const probability = learnt ? probabilityRight(featureVector(features)) : probabilityRight(featureVector(features), UNLEARNT.model);
-  const confidence = ranked.length > 0 && substantive ? Math.round(probability * 1000) / 1000 : 0;
+  const gate = learnt ? LEARNT : UNLEARNT;
+  const confidence = ranked.length > 0 && substantive ? Math.round(probabilityRight(featureVector(features), gate.model) * 1000) / 1000 : 0;
   // A question made only of one entry's own terms (公积金怎么提取), which the entry
   // matches nearly in full, is answered from it even when a sibling entry
   // matches almost as well: the citizen gets the closest answer and the others
   // as suggestions, not a list alone.
   const ownWords = substantive && (ranked[0]?.lexical ?? 0) >= OWN_WORDS.minScore && features.words >= OWN_WORDS.minCovered;
-  const confident = confidence > 0 && (confidence >= (learnt ? CONFIDENCE_THRESHOLD : UNLEARNT.threshold) || ownWords);
+  const confident = confidence > 0 && (confidence >= gate.threshold || ownWords);
   const hits: ScoredHit[] = ranked.slice(0, options.limit).map(({ features: { entry }, score }) => ({
     id: entry.id,
     question: entry.question,

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { readContentFiles } from '../content/files.ts';
+import { parseEntryLines } from '../content/jsonl.ts';
 import type { LabelledQuestion } from './entry-classifier.ts';
 
 const EVAL_DIR = fileURLToPath(new URL('../../eval/', import.meta.url));
@@ -65,15 +67,8 @@ export function kbDevQuestions(dir = EVAL_DIR): KbQuestion[] {
 }
 
 /** Each shipped entry's question by id: what the labelled questions were labelled against. */
-function shippedQuestions(file = fileURLToPath(new URL('../../content/entries.jsonl', import.meta.url))): Map<string, string> {
-  const out = new Map<string, string>();
-  if (!existsSync(file)) return out;
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    const entry = JSON.parse(line) as { id?: string; question?: string };
-    if (entry.id && entry.question) out.set(entry.id, entry.question);
-  }
-  return out;
+function shippedQuestions(): Map<string, string> {
+  return new Map(parseEntryLines(readContentFiles().entries).entries.map((e) => [e.id, e.question]));
 }
 
 let cached: KbQuestion[] | undefined;
