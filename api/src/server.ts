@@ -97,7 +97,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     await knowledge.prepareIndex().catch((error) => logger.warn('search index not prepared yet; it will catch up', { error: String((error as Error).message ?? error).slice(0, 300) }));
 
     const secret = await loadSigningSecret(database.db, config.siteSecret);
-    const deps = { database, rules, limiter, knowledge, logger, config, secret, internalToken: randomBytes(24).toString('base64url') };
+    const deps = { database, rules, limiter, knowledge, logger, config, secret, internalToken: randomBytes(24).toString('base64url'), voice: () => bots?.voice ?? null };
     const app = createApp(deps);
     // Chat bots call the API in-process, with the internal token, like the portal's pages.
     bots = createBots({

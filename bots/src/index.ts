@@ -4,7 +4,7 @@ import type { Hono } from 'hono';
 import { BotApiClient } from './api-client.ts';
 import type { BotsConfig } from './config.ts';
 import { DialogEngine } from './dialog/engine.ts';
-import type { ChatSender, Network } from './dialog/types.ts';
+import type { ChatSender, Network, VoiceMediaSource } from './dialog/types.ts';
 import type { BotLogger } from './logger.ts';
 import { createNotificationHandler } from './notifications.ts';
 import { TelegramAdapter } from './telegram/bot.ts';
@@ -14,6 +14,7 @@ import type { ThrottleOptions } from './telegram/throttle.ts';
 
 export { type BotsConfig, loadBotsConfig } from './config.ts';
 export { PUBLIC_EVENT_TOPIC } from './notifications.ts';
+export type { VoiceMediaSource } from './dialog/types.ts';
 
 // Any Hono app (the API's OpenAPIHono included) can carry the webhooks.
 type AnyHono = Hono<any, any, any>;
@@ -29,6 +30,8 @@ export interface ChannelAdapter {
   /** For the start-up banner, e.g. "Telegram: 轮询模式". */
   status: string;
   sender?: ChatSender;
+  /** The network keeps citizens' voice messages: staff fetch them from the ticket page. */
+  voice?: VoiceMediaSource;
   mount?(app: AnyHono): void;
   start?(): Promise<void>;
   stop?(): Promise<void>;
@@ -52,6 +55,8 @@ export interface Bots {
   adapters: ChannelAdapter[];
   telegram: TelegramAdapter | null;
   senders: Map<Network, ChatSender>;
+  /** Where voice messages are fetched from (the official account), or null when no network keeps them. */
+  voice: VoiceMediaSource | null;
   /** Outbox handler for PUBLIC_EVENT_TOPIC. */
   notify: (message: { payload: Record<string, unknown> }) => Promise<void>;
   /** Lines for the start-up banner: which bots are on. */
@@ -103,6 +108,7 @@ export function createBots(deps: BotsDeps): Bots {
     adapters,
     telegram,
     senders,
+    voice: adapters.find((a) => a.voice)?.voice ?? null,
     notify,
     statusLines: () => adapters.map((a) => a.status),
     mountWebhooks(app) {

@@ -1,4 +1,5 @@
-import { ticketEvents, tickets } from '@hotline/db';
+import type { VoiceMediaSource } from '@hotline/bots';
+import { contactAccessLog, ticketEvents, tickets } from '@hotline/db';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotApiClient } from '../../bots/src/api-client.ts';
@@ -6,7 +7,7 @@ import { DialogEngine } from '../../bots/src/dialog/engine.ts';
 import { zhCN } from '../../bots/src/messages/zh-CN.ts';
 import type { WechatOaConfig } from '../../bots/src/wechat-oa/config.ts';
 import { createWechatOfficialAccount } from '../../bots/src/wechat-oa/official-account.ts';
-import { createHarness, type Harness } from '../support/harness.ts';
+import { client, createHarness, createStaff, type Harness } from '../support/harness.ts';
 import { recordingBots, type SentMessage, updates } from '../support/telegram.ts';
 import { runWechatCli } from '../../bots/src/wechat-oa/cli.ts';
 import { APP_ID, APP_SECRET, FakeWechatApi, TOKEN, clickPush, filingAnswer, locationPush, optionNumber, pushQuery, replyFields, textPush, voicePush } from './wechat-peer.ts';
@@ -19,13 +20,15 @@ import { APP_ID, APP_SECRET, FakeWechatApi, TOKEN, clickPush, filingAnswer, loca
 
 let h: Harness;
 let peer: FakeWechatApi;
+/** The official account's voice messages, as the running process hands them to the staff API. */
+let voiceSource: VoiceMediaSource | null = null;
 let district: { code: string; name: string; streets: { code: string; name: string }[] };
 let chatSeq = 140_000;
 let msgSeq = 0;
 const nextMsgId = () => String(6_500_000_000_000_000_000n + BigInt(++msgSeq));
 
 beforeAll(async () => {
-  h = await createHarness({ knowledge: 'content' });
+  h = await createHarness({ knowledge: 'content', voice: () => voiceSource });
   peer = new FakeWechatApi();
   await peer.start();
   const catalog = await h.app.request('/api/catalog');
@@ -54,6 +57,7 @@ function officialAccount() {
     timestampWindowMs: 5 * 60_000,
   };
   const oa = createWechatOfficialAccount({ config, dialog, db: h.database.db, now: h.clock.now });
+  voiceSource = oa.voice;
   const post = async (body: string) => {
     const res = await oa.app.request(`/webhooks/wechat?${pushQuery(h.clock.now())}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body });
     expect(res.status).toBe(200);
@@ -196,6 +200,36 @@ describe('voice, supplements and the menu on the official account', () => {
     const supplements = await h.database.db.select().from(ticketEvents).where(and(eq(ticketEvents.ticketId, ticket!.id), eq(ticketEvents.action, 'supplement')));
     expect(supplements).toHaveLength(1);
     expect(supplements[0]).toMatchObject({ public: true, actorKind: 'citizen', note: '幸福小区5号楼门口下水道还是堵着，污水都漫到路上了' });
+
+    // Spoken again: the supplement keeps the recording's id too.
+    await say(user, '我要反映');
+    const spokenAgain = '幸福小区5号楼门口的下水道又堵了，污水漫到路上了';
+    const voiceOffer = await post(voicePush({ from: user, mediaId: 'VOICE_MEDIA_3', msgId: nextMsgId(), recognition: spokenAgain, createTime: createTime() }));
+    expect(voiceOffer).toContain(`工单 ${ticketNo}`);
+    expect(await say(user, optionNumber(voiceOffer, zhCN.buttons.supplement))).toContain(zhCN.supplement.added(ticketNo));
+    const spokenSupplement = (await h.database.db.select().from(ticketEvents).where(and(eq(ticketEvents.ticketId, ticket!.id), eq(ticketEvents.action, 'supplement')))).find((e) => e.note === spokenAgain);
+    expect(spokenSupplement?.data).toMatchObject({ voiceMediaId: 'VOICE_MEDIA_3' });
+
+    // Staff hear the recordings from the ticket page, fetched from WeChat; each listen is logged.
+    const amr = Buffer.from('#!AMR\n' + 'voice-bytes-'.repeat(20));
+    peer.media.set('VOICE_MEDIA_1', { bytes: amr, type: 'audio/amr' });
+    const operator = await createStaff(h, 'operator');
+    const api = client(h);
+    expect((await api.get(`/api/staff/tickets/${ticketNo}`, { token: operator.token })).json.voiceAccess).toBe('audible');
+    const heard = await api.get(`/api/staff/tickets/${ticketNo}/voice/VOICE_MEDIA_1`, { token: operator.token });
+    expect(heard.status).toBe(200);
+    expect(heard.headers.get('content-type')).toBe('audio/amr');
+    expect(heard.text).toBe(amr.toString());
+    const logged = await h.database.db.select().from(contactAccessLog).where(and(eq(contactAccessLog.ticketId, ticket!.id), eq(contactAccessLog.purpose, 'voice_recording')));
+    expect(logged).toHaveLength(1);
+    // Not this ticket's recording; and one WeChat no longer keeps (three days): clear answers, nothing logged.
+    const foreign = await api.get(`/api/staff/tickets/${ticketNo}/voice/VOICE_MEDIA_2`, { token: operator.token });
+    expect(foreign.status).toBe(404);
+    expect(foreign.json.error.message).toContain('没有这条语音');
+    const expired = await api.get(`/api/staff/tickets/${ticketNo}/voice/VOICE_MEDIA_3`, { token: operator.token });
+    expect(expired.status).toBe(404);
+    expect(expired.json.error.message).toContain('已过期');
+    expect((await api.get(`/api/staff/tickets/${ticketNo}/voice/..%2Fsecret`, { token: operator.token })).status).toBe(400);
 
     // Another matter is not offered as a supplement.
     await say(user, '我要反映');

@@ -190,7 +190,13 @@ describe('a short description', () => {
     await expect.poll(summary).toContain('所在区');
     expect(await summary()).not.toMatch(/至少/);
     await inspect(visit, 'file-short-needs-place-nojs');
+    expect(await summary()).toContain('请填写详细地址');
     await page.getByLabel('所在区').selectOption({ index: 1 });
+    // A complaint needs a place the unit can walk to: "楼下" is not one.
+    await page.getByLabel('详细地址').fill('我家楼下');
+    await page.getByRole('button', { name: '下一步：核对内容' }).click();
+    await expect.poll(summary).toContain('承办单位还找不到现场');
+    expect(await page.getByLabel('详细地址').inputValue()).toBe('我家楼下');
     await page.getByLabel('详细地址').fill('和平路25号门口');
     await page.getByRole('button', { name: '下一步：核对内容' }).click();
     await expect.poll(() => page.locator('h1').textContent()).toBe('核对诉求内容');

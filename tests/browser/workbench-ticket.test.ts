@@ -273,4 +273,44 @@ describe('工单页', () => {
     expect(await operator.page.locator('[data-publication-link]').count()).toBe(0);
     await operator.context.close();
   });
+
+  it('shows that a WeChat filing was spoken, and says why the recording cannot be heard here (no official account configured)', async () => {
+    // Filed through the running process's own dialog engine, as the official account's adapter hands it a voice message.
+    const user = `oVoiceBrowser${Date.now()}`;
+    let n = 0;
+    const send = (m: { kind: 'text' | 'voice'; text?: string; voice?: { mediaId: string; recognition: string } }) =>
+      portal.running.bots.dialog.handle({ network: 'wechat-oa', chatUserId: user, messageId: `voice-browser-${++n}`, ...m });
+    const pick = (out: { buttons?: { label: string; reply: string }[] }[], label: RegExp) => out.flatMap((o) => o.buttons ?? []).find((b) => label.test(b.label))?.reply;
+    await send({ kind: 'text', text: '我要反映' });
+    let out = await send({ kind: 'voice', voice: { mediaId: 'VOICE_BROWSER_1', recognition: '滨江路18号门口的井盖丢了，晚上有人差点掉下去' } });
+    for (let step = 0; step < 12; step++) {
+      const said = out.map((o) => o.text).join('\n');
+      if (said.includes('工单编号：')) break;
+      const answer = said.includes('请核对您的诉求')
+        ? pick(out, /确认提交/)
+        : said.includes('现场照片')
+          ? pick(out, /照片发完了/)
+          : said.includes('姓名和手机号')
+            ? '张三 13800000000'
+            : said.includes('什么时候发生')
+              ? pick(out, /跳过/)
+              : said.includes('详细地址')
+                ? '滨江路18号门口'
+                : said.includes('哪个区') || said.includes('街道')
+                  ? out.flatMap((o) => o.buttons ?? [])[0]?.reply
+                  : undefined;
+      if (!answer) throw new Error(`unexpected step:\n${said}`);
+      out = await send({ kind: 'text', text: answer });
+    }
+    const ticketNo = /工单编号：(\d+)/.exec(out.map((o) => o.text).join('\n'))![1]!;
+    const visit = await openHandset();
+    await logIn(visit.page, 'demo.operator');
+    await visit.page.goto(`${portal.url}/staff/tickets/${ticketNo}`);
+    const note = visit.page.locator('[data-event="submit"] [data-voice-note]');
+    expect(await note.getAttribute('data-voice-note')).toBe('unconfigured');
+    expect(await note.innerText()).toContain('未配置微信公众号');
+    expect(await visit.page.locator('[data-voice] a').count()).toBe(0);
+    await inspect(visit, 'workbench-ticket-voice-390');
+    await visit.context.close();
+  });
 });

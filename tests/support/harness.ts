@@ -1,3 +1,4 @@
+import type { VoiceMediaSource } from '@hotline/bots';
 import type { StaffRole } from '@hotline/db/enums';
 import type { Actor, DomainContext, StaffActor } from '../../api/src/domain/context.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -57,6 +58,8 @@ export interface HarnessOptions {
   llm?: BaseChatModel;
   /** Proof-of-work difficulty for web and mailbox filings; off unless a test is about it. */
   powBits?: number;
+  /** Where staff fetch citizens' voice messages (the official account against a local WeChat peer). */
+  voice?: () => VoiceMediaSource | null;
 }
 
 /** One per test file: a database of its own, the real app on it, and a hand-moved clock. */
@@ -100,6 +103,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     secret: 'test-signing-secret-0123456789abcdef',
     now: clock.now,
     internalToken: TEST_INTERNAL_TOKEN,
+    ...(options.voice ? { voice: options.voice } : {}),
   });
   return {
     database,

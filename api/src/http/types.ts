@@ -1,3 +1,4 @@
+import type { VoiceMediaSource } from '@hotline/bots';
 import type { Database } from '@hotline/db';
 import type { Config } from '../config.ts';
 import type { Actor } from '../domain/context.ts';
@@ -22,6 +23,8 @@ export interface AppDeps {
    * on the citizen's address (x-hotline-client-ip) for rate limits.
    */
   internalToken: string;
+  /** Where citizens' voice messages are fetched from (the chat bots, created after the app), if any. */
+  voice?: () => VoiceMediaSource | null;
 }
 
 export interface AppEnv {

@@ -50,3 +50,9 @@ export interface ChatSender {
   network: Network;
   send(chatUserId: string, messages: OutboundMessage[]): Promise<{ delivered: true } | { delivered: false; reason: string }>;
 }
+
+/** A chat network's stored voice messages, by the media id kept on the ticket. */
+export interface VoiceMediaSource {
+  /** The recording, or 'expired' when the network no longer has it (WeChat keeps temporary media three days). */
+  download(mediaId: string): Promise<{ bytes: Uint8Array; mimeType: string } | 'expired'>;
+}

@@ -137,13 +137,17 @@ export class WechatApi {
     });
   }
 
-  /** A temporary medium (a citizen's photo) by MediaId, within 10 MB. */
-  async downloadMedia(mediaId: string): Promise<{ bytes: Uint8Array; mimeType: string }> {
+  /**
+   * A temporary medium by MediaId, within 10 MB: a citizen's photo, or a voice
+   * message (AMR or Speex; WeChat keeps temporary media for three days).
+   */
+  async downloadMedia(mediaId: string, kind: 'image' | 'voice' = 'image'): Promise<{ bytes: Uint8Array; mimeType: string }> {
     const path = `/cgi-bin/media/get?media_id=${encodeURIComponent(mediaId)}`;
     const res = await this.#withToken(path, () => ({ method: 'GET' }));
     const type = (res.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (!res.ok) throw new WechatApiError(`media: HTTP ${res.status}`, -1);
-    if (!type.startsWith('image/')) {
+    const expected = kind === 'image' ? type.startsWith('image/') : type.startsWith('audio/') || type.startsWith('voice/') || type === 'application/octet-stream';
+    if (!expected) {
       const body = ApiResult.safeParse(await res.json().catch(() => null));
       throw new WechatApiError(`media: errcode ${body.success ? body.data.errcode : 'unknown'}`, body.success ? body.data.errcode : -1);
     }

@@ -13,6 +13,7 @@ export function wechatOfficialAccountChannel(deps: { config: WechatOaConfig | nu
     network: 'wechat-oa',
     status: `微信公众号: ${deps.config.aesKey ? '安全模式' : '明文模式'}（GET|POST /webhooks/wechat）`,
     sender: account.sender,
+    voice: account.voice,
     mount: (app) => {
       app.route('/', account.app);
     },

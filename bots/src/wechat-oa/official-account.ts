@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { Hono } from 'hono';
 import { chatInbound, type Db, safeErrorFields } from '@hotline/db';
-import type { ChatSender, Dialog, InboundMessage, OutboundMessage } from '../dialog/types.ts';
+import type { ChatSender, Dialog, InboundMessage, OutboundMessage, VoiceMediaSource } from '../dialog/types.ts';
 import { OUT_OF_WINDOW_ERRORS, WechatApi, WechatApiError } from './api-client.ts';
 import type { WechatOaConfig } from './config.ts';
 import { WechatCipher, WechatCryptoError, sha1Signature, signatureMatches } from './crypto.ts';
@@ -43,6 +43,8 @@ export interface WechatOfficialAccount {
   /** Status notifications to followers. */
   sender: ChatSender;
   api: WechatApi;
+  /** The citizens' voice messages, for staff on the ticket page. */
+  voice: VoiceMediaSource;
   /** Resolves when every answer under way has been delivered (tests, shutdown). */
   idle(): Promise<void>;
 }
@@ -337,10 +339,20 @@ export function createWechatOfficialAccount(deps: WechatOaDeps): WechatOfficialA
     },
   };
 
+  const voice: VoiceMediaSource = {
+    download: (mediaId) =>
+      api.downloadMedia(mediaId, 'voice').catch((error: unknown) => {
+        // 40007 (invalid media_id) is what WeChat answers once its three days are over.
+        if (error instanceof WechatApiError && error.errcode === 40007) return 'expired' as const;
+        throw error;
+      }),
+  };
+
   return {
     app,
     sender,
     api,
+    voice,
     async idle() {
       while (background.size > 0) await Promise.all([...background]);
     },

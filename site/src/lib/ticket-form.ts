@@ -1,5 +1,6 @@
 import type { Messages } from '../i18n/index.ts';
 import type { ApiClient, ApiError, Catalog, FollowedTicket, PowChallenge, PowSolution, TicketCheck, TicketCreated } from './api-client.ts';
+import { hasDetailedAddress, needsFixedPlace } from '@hotline/knowledge/chains/place';
 import { apiFieldErrors, checked, type FieldErrors, hasErrors, noErrors } from './form-values.ts';
 
 // The filing form (我要反映, channel web) and the letter form (市长信箱, channel
@@ -165,6 +166,12 @@ export function toTicketBody(filing: Filing, m: Messages): { body: Record<string
     const lng = coordinate(v['location.lng'], 180);
     if (lat !== undefined && lng !== undefined) Object.assign(location, { lat, lng });
     if (Object.keys(location).length > 0) body.location = location;
+    // The same rule as the chat channels and the intake draft's `missing`: a
+    // matter at a fixed place needs an address a unit can walk to.
+    const description = t('description');
+    if (description && lat === undefined && needsFixedPlace(t('type'), description) && !hasDetailedAddress(t('location.address')) && !hasDetailedAddress(description)) {
+      errors.fields['location-address'] = t('location.address') ? m.file.errors.addressVague : m.file.errors.addressNeeded;
+    }
     if (t('occurredAt')) {
       const iso = occurredAtIso(t('occurredAt'));
       if (iso) body.occurredAt = iso;

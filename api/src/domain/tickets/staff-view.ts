@@ -110,7 +110,12 @@ export function summarize(ctx: DomainContext, ticket: TicketRow, now: Date) {
  * who needs them asks (`revealContact`, 查看联系方式); the address is shown
  * to the same people. Every unmasked view is written to the access log.
  */
-export async function getTicketDetail(ctx: DomainContext, ticketNo: string, meta: { ip: string | null; revealContact?: boolean }) {
+export async function getTicketDetail(
+  ctx: DomainContext,
+  ticketNo: string,
+  /** voiceKept: a chat network that keeps voice messages is configured (the official account). */
+  meta: { ip: string | null; revealContact?: boolean; voiceKept?: boolean },
+) {
   const ticket = await getTicketByNo(ctx.db, ticketNo);
   const staff = assertCanView(ctx.actor, ticket);
   const showContact = canSeeContact(staff, ticket) && !ticket.anonymous;
@@ -185,6 +190,8 @@ export async function getTicketDetail(ctx: DomainContext, ticketNo: string, meta
         }
       : null,
     contactRevealable: showContact,
+    /** A voice identifies the citizen as a phone number does (voice-recording.ts). */
+    voiceAccess: (canSeeContact(staff, ticket) ? (meta.voiceKept ? 'audible' : 'unconfigured') : 'hidden') as 'audible' | 'unconfigured' | 'hidden',
     availableActions: actionsFrom(ticket.status),
     /** What this viewer may do now (role, unit, status and workflow settings): the workbench shows these and no others. */
     allowedActions: allowed.actions,

@@ -130,7 +130,7 @@ export function chatRoutes(deps: AppDeps) {
       request: {
         params: ticketNoParam(),
         body: {
-          ...json(ChatAccount.extend({ text: z.string().trim().min(2).max(5000), voiceMediaId: z.string().trim().min(1).max(200).optional() }), '补充内容'),
+          ...json(ChatAccount.extend({ text: z.string().trim().min(2).max(5000), voiceMediaId: z.string().trim().regex(/^[A-Za-z0-9_-]{1,200}$/, '语音编号无效').optional() }), '补充内容'),
           required: true,
         },
       },

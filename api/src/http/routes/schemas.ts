@@ -147,6 +147,9 @@ export const TicketDetailSchema = TicketSummarySchema.extend({
   availableActions: z.array(z.string()),
   allowedActions: z.array(z.string()).openapi({ description: '当前用户此刻可执行的操作（按状态、角色、单位与流程设置）' }),
   contactRevealable: z.boolean(),
+  voiceAccess: z.enum(['audible', 'unconfigured', 'hidden']).openapi({
+    description: '诉求人的微信语音原件（GET /api/staff/tickets/{ticketNo}/voice/{mediaId}）：audible 可收听；unconfigured 本系统未配置微信公众号；hidden 当前角色无权收听',
+  }),
 })
   .passthrough()
   .openapi('TicketDetail');

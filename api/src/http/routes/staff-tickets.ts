@@ -36,6 +36,7 @@ import {
 } from '../../domain/tickets/schemas.ts';
 import { signTicket } from '../../domain/tickets/sign.ts';
 import { getTicketDetail } from '../../domain/tickets/staff-view.ts';
+import { getVoiceRecording } from '../../domain/tickets/voice-recording.ts';
 import { ACTION_LABELS, STATUS_LABELS, type TicketAction } from '../../domain/tickets/state-machine.ts';
 import type { TransitionResult } from '../../domain/tickets/transition.ts';
 import { addProgressNote, recordContact, replyTicket } from '../../domain/tickets/unit-work.ts';
@@ -144,7 +145,7 @@ export function staffTicketRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const ctx = await domainContext(c, deps);
-      return c.json(await getTicketDetail(ctx, c.req.valid('param').ticketNo, { ip: c.get('clientIp') }), 200);
+      return c.json(await getTicketDetail(ctx, c.req.valid('param').ticketNo, { ip: c.get('clientIp'), voiceKept: !!deps.voice?.() }), 200);
     },
   );
 
@@ -160,7 +161,7 @@ export function staffTicketRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const ctx = await domainContext(c, deps);
-      return c.json(await getTicketDetail(ctx, c.req.valid('param').ticketNo, { ip: c.get('clientIp'), revealContact: true }), 200);
+      return c.json(await getTicketDetail(ctx, c.req.valid('param').ticketNo, { ip: c.get('clientIp'), revealContact: true, voiceKept: !!deps.voice?.() }), 200);
     },
   );
 
@@ -180,6 +181,28 @@ export function staffTicketRoutes(deps: AppDeps) {
       c.header('Content-Type', file.mimeType);
       c.header('Cache-Control', 'private, no-store');
       return c.body(new Uint8Array(file.content), 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/staff/tickets/{ticketNo}/voice/{mediaId}',
+      tags: ['staff'],
+      summary: '收听语音原件',
+      description:
+        '诉求人在微信里发的语音（工单提交或补充事件里记下的 media id），从微信取回原件（AMR/Speex）。仅限可查看联系方式的角色，每次收听记入访问日志（purpose = voice_recording）；微信只保存 3 天，过期答 404，公众号未配置答 503。',
+      request: { params: TicketNoParam.extend({ mediaId: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, '语音编号格式不正确').openapi({ param: { name: 'mediaId', in: 'path' } }) }) },
+      responses: { 200: { content: { 'audio/amr': { schema: z.string().openapi({ format: 'binary' }) } }, description: '语音原件' }, ...errorResponses },
+    }),
+    async (c) => {
+      const ctx = await domainContext(c, deps);
+      const { ticketNo, mediaId } = c.req.valid('param');
+      const recording = await getVoiceRecording(ctx, deps.voice?.() ?? null, ticketNo, mediaId, { ip: c.get('clientIp') });
+      c.header('Content-Type', recording.mimeType);
+      c.header('Content-Disposition', `attachment; filename="${ticketNo}-voice-${mediaId.slice(0, 16)}.${/speex/.test(recording.mimeType) ? 'speex' : 'amr'}"`);
+      c.header('Cache-Control', 'private, no-store');
+      return c.body(new Uint8Array(recording.bytes), 200);
     },
   );
 

@@ -8,7 +8,7 @@ import { fileAnyway } from './filing.ts';
  */
 export async function supplementText(ctx: DialogContext, t: Turn, state: Extract<DialogState, { step: 'supplement' }>, text: string): Promise<void> {
   if (isWord(text, m.words.supplement)) {
-    const res = await ctx.api.supplement(state.ticketNo, t.account, state.text, state.voice?.[0], t.clientKey);
+    const res = await ctx.api.supplement(state.ticketNo, t.account, state.text, state.voice?.at(-1), t.clientKey);
     t.state = null;
     if (!res.ok) {
       t.out.push(say(m.supplement.failed(res.error.status >= 500 ? m.unavailable : res.error.message), [button(m.buttons.file)]));

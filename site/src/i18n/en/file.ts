@@ -26,14 +26,14 @@ export const file: typeof FileSource = {
   callNow: 'Call {n} now',
 
   placeTitle: 'Place and time',
-  placeHint: 'For complaints, reports, help, suggestions and praise, choose the district or type an address so the local office can handle it.',
+  placeHint: 'Choose the district and street so the local office can handle it. Complaints, reports and help requests also need the exact address (road and number, estate and building, or a landmark) so the unit can find the place; matters on the phone or online need none.',
   districtLabel: 'District',
   districtEmpty: 'Choose a district',
   streetLabel: 'Subdistrict (street / town)',
   streetEmpty: 'Choose a subdistrict',
   streetHint: 'Choose the district first, then the subdistrict.',
   addressLabel: 'Address',
-  addressHint: 'For example: east gate of No. 25 Heping Road.',
+  addressHint: 'For example: east gate of No. 25 Heping Road. Complaints, reports and help requests need a place the unit can find.',
   geoLegend: 'Current location',
   geoHint: 'Optional. Only used to find the place, never published. Your phone will ask for permission.',
   geoButton: 'Use my current location',
@@ -137,6 +137,8 @@ export const file: typeof FileSource = {
 
   errors: {
     occurredAt: 'The time is not valid. Please choose the date and time again',
+    addressNeeded: 'Please give the exact address (road and number, or estate and building, or a landmark nearby): the unit needs it to find the place. You may also use your current position',
+    addressVague: 'The unit could not find the place from this address yet. Please give the road and number, or estate and building, or a landmark (for example “east gate of … Primary School”)',
     tooManyPhotos: (max: number, skipped: number) => `At most ${max} photos per request; ${skipped} were not uploaded`,
     separator: '; ',
     uploadFailed: (i: number, name: string, message: string) => `Photo “${name || i}” could not be uploaded: ${message}`,

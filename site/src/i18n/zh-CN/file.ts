@@ -30,14 +30,14 @@ export const file = {
   callNow: '立即拨打 {n}',
 
   placeTitle: '地点和时间',
-  placeHint: '投诉、举报、求助、建议、表扬，请选择所在区或填写详细地址，便于转交当地部门办理。',
+  placeHint: '请选择所在区和街道，便于转交当地部门办理。投诉、举报、求助还请写清详细地址（路名和门牌号、小区和楼栋，或附近的标志性地点），承办单位要凭它找到现场；电话、网络上发生的事可以不写。',
   districtLabel: '所在区',
   districtEmpty: '请选择区',
   streetLabel: '街道（乡镇）',
   streetEmpty: '请选择街道',
   streetHint: '先选区，再选街道。',
   addressLabel: '详细地址',
-  addressHint: '例如：和平路 25 号小区东门。',
+  addressHint: '例如：和平路 25 号小区东门。投诉、举报、求助要写到承办单位能找到的地方。',
   geoLegend: '当前位置',
   geoHint: '选填。只用于帮助找到地点，不会公开。需要您在手机上允许获取位置。',
   geoButton: '使用我的当前位置',
@@ -146,6 +146,8 @@ export const file = {
 
   errors: {
     occurredAt: '发生时间格式不正确，请重新选择日期和时间',
+    addressNeeded: '请填写详细地址（路名和门牌号，或小区和楼栋，或附近的标志性地点），承办单位要凭它找到现场。也可以点“使用我的当前位置”',
+    addressVague: '这个地址承办单位还找不到现场，请写到路名和门牌号，或小区和楼栋，或附近的标志性地点（如“某某小学东门”）',
     tooManyPhotos: (max: number, skipped: number) => `每条诉求最多 ${max} 张照片，多出的 ${skipped} 张没有上传`,
     /** Between several photo problems in one message. */
     separator: '；',

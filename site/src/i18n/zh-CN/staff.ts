@@ -162,6 +162,11 @@ export const staff = {
     eventRating: (process: string, result: string, resolved: boolean) => `过程${process}，结果${result}，${resolved ? '已解决' : '未解决'}`,
     mergedInto: '已合并到',
     repeatOf: '重复诉求，原工单',
+    voiceLink: (i: number) => `收听语音原件 ${i}`,
+    voiceHint: '诉求人在微信里用语音说的，上面是识别出的文字。原件为 AMR 格式，微信只保存 3 天；每次收听记入访问日志。',
+    voiceHidden: '诉求人在微信里用语音说的，上面是识别出的文字；语音原件仅热线办可听。',
+    voiceUnconfigured: '诉求人在微信里用语音说的，上面是识别出的文字；本系统未配置微信公众号，听不到语音原件。',
+    voiceExpired: '诉求人在微信里用语音说的，上面是识别出的文字；语音原件已过期（微信只保存 3 天）。',
   },
   actions: {
     accept: { title: '受理', submit: '受理', hint: '确认诉求有效并进入派单。可同时修正类型、分类和紧急程度。' },
