@@ -1,5 +1,5 @@
 import { tickets, ticketPublications } from '@hotline/db';
-import { and, desc, eq, inArray, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
@@ -158,18 +158,18 @@ export async function unpublishTicket(ctx: DomainContext, ticketNo: string, inpu
   });
 }
 
+/**
+ * A case a publisher may decide on: consent given, not confidential, not a report, replied, and
+ * closed (a letter: once replied). Written as constants, word for word the predicate of
+ * tickets_publication_candidates_idx (db/src/schema/tickets.ts), so the planner can use it.
+ */
+const PUBLICATION_CANDIDATE = sql`${tickets.publishConsent} and not ${tickets.confidential} and ${tickets.type} <> 'report' and ${tickets.replyText} is not null and (${tickets.status} = 'closed' or (${tickets.channel} = 'mailbox' and ${tickets.status} in ('replied', 'answered')))`;
+
 /** 待公开: cases with consent that nobody has decided on yet, newest first. */
 export async function listPendingPublications(ctx: DomainContext, query: z.infer<typeof PendingPublicationsQuery>) {
   requireRole(ctx.actor, publishers, '查看待公开案例');
   const { catalog } = ctx.rules;
-  const conditions: SQL[] = [
-    eq(tickets.publishConsent, true),
-    eq(tickets.confidential, false),
-    ne(tickets.type, 'report'),
-    sql`${tickets.replyText} is not null`,
-    or(eq(tickets.status, 'closed'), and(eq(tickets.channel, 'mailbox'), inArray(tickets.status, ['replied', 'answered'])))!,
-    sql`not exists (select 1 from ${ticketPublications} p where p.ticket_id = ${tickets.id})`,
-  ];
+  const conditions: SQL[] = [PUBLICATION_CANDIDATE, sql`not exists (select 1 from ${ticketPublications} p where p.ticket_id = ${tickets.id})`];
   if (query.category) conditions.push(or(eq(tickets.categoryCode, query.category), eq(tickets.subcategoryCode, query.category))!);
   if (query.district) conditions.push(eq(tickets.districtCode, query.district));
   const where = and(...conditions)!;
@@ -178,7 +178,7 @@ export async function listPendingPublications(ctx: DomainContext, query: z.infer
       .select()
       .from(tickets)
       .where(where)
-      .orderBy(desc(sql`coalesce(${tickets.closedAt}, ${tickets.repliedAt}, ${tickets.answeredAt})`), desc(tickets.id))
+      .orderBy(sql`(coalesce(${tickets.closedAt}, ${tickets.repliedAt}, ${tickets.answeredAt})) desc`, desc(tickets.id))
       .limit(query.pageSize)
       .offset((query.page - 1) * query.pageSize),
     ctx.db.select({ n: sql<number>`count(*)::int` }).from(tickets).where(where),

@@ -1,0 +1,2 @@
+CREATE INDEX "tickets_callback_created_idx" ON "tickets" USING btree ("created_at") WHERE status in ('replied', 'answered');--> statement-breakpoint
+CREATE INDEX "tickets_publication_candidates_idx" ON "tickets" USING btree ((coalesce(closed_at, replied_at, answered_at)) desc,id desc) WHERE publish_consent and not confidential and type <> 'report' and reply_text is not null and (status = 'closed' or (channel = 'mailbox' and status in ('replied', 'answered')));
