@@ -127,6 +127,36 @@ describe('queues', () => {
     expect((filtered.json.items as { urgency: string }[]).every((t) => t.urgency === 'urgent')).toBe(true);
   });
 
+  it('sorts by time left: tickets whose limit runs first, least time left first, then the rest newest first, across pages', async () => {
+    const mark = `时限排序${Date.now() % 100000}`;
+    const rejectedFirst = await file({ title: `${mark}甲`, description: `${mark}：楼下商铺夜里装修噪音很大，影响休息。` });
+    await ok(operator, rejectedFirst, 'reject', { reason: '重复反映，已合并处理' });
+    const waiting = await file({ title: `${mark}乙`, description: `${mark}：小区门口路灯不亮，晚上出行不便。` });
+    const dispatched = await file({ title: `${mark}丙`, description: `${mark}：人行道井盖松动，踩上去会晃。` });
+    await ok(operator, dispatched, 'accept');
+    await ok(dispatcher, dispatched, 'dispatch', { leadUnitId: 'util_water', coUnitIds: [] });
+    h.clock.advance({ minutes: 5 });
+    const rejectedLast = await file({ title: `${mark}丁`, description: `${mark}：咨询一下居住证怎么办理。` });
+    await ok(operator, rejectedLast, 'reject', { reason: '咨询已直接告知办理方式' });
+    const list = async (page: number, pageSize: number) => {
+      const res = await api.get(`/api/staff/tickets?queue=all&sort=due&q=${encodeURIComponent(mark)}&page=${page}&pageSize=${pageSize}`, { token: supervisor.token });
+      expect(res.status, res.text).toBe(200);
+      return res.json as { items: { ticketNo: string; timeLeft: { minutes: number } | null }[]; total: number };
+    };
+    const all = await list(1, 10);
+    expect(all.total).toBe(4);
+    const order = all.items.map((t) => t.ticketNo);
+    expect(new Set(order.slice(0, 2))).toEqual(new Set([waiting, dispatched]));
+    expect(order.slice(2)).toEqual([rejectedLast, rejectedFirst]);
+    const left = all.items.slice(0, 2).map((t) => t.timeLeft!.minutes);
+    expect(left[0]).toBeLessThanOrEqual(left[1]!);
+    // Page by page (the second part starting on a page of its own, and inside one) gives the same order.
+    const single = [];
+    for (let page = 1; page <= 4; page++) single.push(...(await list(page, 1)).items.map((t) => t.ticketNo));
+    expect(single).toEqual(order);
+    expect([...(await list(2, 3)).items.map((t) => t.ticketNo)]).toEqual(order.slice(3));
+  });
+
   it('says 已超时 in minutes past the limit, and working days left on the calendar', async () => {
     const no = await file();
     await ok(operator, no, 'accept');

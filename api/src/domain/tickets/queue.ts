@@ -1,6 +1,6 @@
 import { contactAccessLog, tickets } from '@hotline/db';
 import { CHANNELS, REQUEST_TYPES, type StaffRole, TICKET_STATUSES, URGENCIES } from '@hotline/db/enums';
-import { and, asc, desc, eq, gte, inArray, isNotNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, lt, notInArray, or, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import type { DomainContext, StaffActor } from '../context.ts';
@@ -132,6 +132,8 @@ const deadline = sql`case
   when ${tickets.status} = 'dispatched' and ${tickets.signedAt} is null then least(${tickets.signDueAt}, ${tickets.dueAt})
   else ${tickets.dueAt} end`;
 const urgentFirst = sql`case when ${tickets.urgency} = 'urgent' then 0 else 1 end`;
+/** The statuses in which a limit runs (受理, 派单, 签收, 答复): what sorting by time left is about. */
+const RUNNING = ['submitted', 'accepted', 'dispatched', 'in_progress', 'return_requested'] as const;
 
 /** What a named queue holds, and the order it is worked in unless the viewer sorts otherwise. */
 function queueScope(ctx: DomainContext, staff: StaffActor, name: QueueName, now: Date): { where?: SQL; order: SQL[] } {
@@ -232,6 +234,32 @@ export async function queueCounts(ctx: DomainContext) {
 }
 
 /**
+ * 时限最近在前: the tickets whose limit is running, least time left first, then the rest (closed,
+ * rejected, waiting for the callback…), newest first. Two reads, each walking an index, and the
+ * second only when the first does not fill the page: sorting every match of a broad 全部 filter by
+ * its computed limit read 24,000 rows for 20 (200-380 ms at 200,000 tickets).
+ */
+async function byTimeLeft(
+  ctx: DomainContext,
+  where: SQL | undefined,
+  page: number,
+  pageSize: number,
+  read: (filter: SQL | undefined, by: SQL[], offset: number, limit: number) => Promise<(typeof tickets.$inferSelect)[]>,
+) {
+  const offset = (page - 1) * pageSize;
+  const running = and(where, inArray(tickets.status, [...RUNNING]));
+  const first = await read(running, [sql`${deadline} asc nulls last`, asc(tickets.createdAt)], offset, pageSize);
+  if (first.length === pageSize) return first;
+  // The page runs past the running tickets: how many there are says where the rest begins.
+  const runningCount =
+    first.length > 0 || offset === 0
+      ? offset + first.length
+      : Number((await ctx.db.select({ n: sql<number>`count(*)::int` }).from(tickets).where(running))[0]?.n ?? 0);
+  const rest = await read(and(where, notInArray(tickets.status, [...RUNNING])), [desc(tickets.createdAt)], Math.max(0, offset - runningCount), pageSize - first.length);
+  return [...first, ...rest];
+}
+
+/**
  * 工单队列 with filters and paging; a unit handler sees its own unit's tickets only.
  * A search by the citizen's phone ties a person to tickets: each ticket it finds
  * is written to the contact access log (purpose phone_search), as a reveal is.
@@ -275,9 +303,7 @@ export async function listQueue(ctx: DomainContext, query: QueueQuery | TicketSe
   const where = conditions.length ? and(...conditions) : undefined;
   const deadlineFirst = query.overdue || query.dueSoon;
   const order =
-    query.sort === 'due'
-      ? [sql`${deadline} asc nulls last`, asc(tickets.createdAt)]
-      : query.sort === 'filed'
+    query.sort === 'filed'
         ? [asc(tickets.createdAt)]
         : query.sort === 'filed_desc'
           ? [desc(tickets.createdAt)]
@@ -285,14 +311,10 @@ export async function listQueue(ctx: DomainContext, query: QueueQuery | TicketSe
   // 全部 with no filter is the viewer's whole scope: its (cached) count. Anything else is counted up
   // to TOTAL_CAP + 1 rows, so a broad filter never reads all its matches just to say how many.
   const whole = conditions.length === (scope ? 1 : 0);
+  const read = (filter: SQL | undefined, by: SQL[], offset: number, limit: number) =>
+    ctx.db.select().from(tickets).where(filter).orderBy(...by).limit(limit).offset(offset);
   const [rows, total] = await Promise.all([
-    ctx.db
-      .select()
-      .from(tickets)
-      .where(where)
-      .orderBy(...order)
-      .limit(query.pageSize)
-      .offset((query.page - 1) * query.pageSize),
+    query.sort === 'due' ? byTimeLeft(ctx, where, query.page, query.pageSize, read) : read(where, order, (query.page - 1) * query.pageSize, query.pageSize),
     whole
       ? countAll(ctx, staff)
       : ctx.db
