@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { kbEntries } from '@hotline/db';
 import { eq } from 'drizzle-orm';
@@ -306,7 +307,7 @@ describe('知识库管理', () => {
     await page.getByRole('button', { name: '登录' }).click();
     await page.waitForURL(/\/staff(\?|$)/);
     expect(await page.locator('[data-nav="kb"]').count()).toBe(0);
-    for (const path of ['/staff/kb', '/staff/kb/new', `/staff/kb/${entryId}`]) {
+    for (const path of ['/staff/kb', '/staff/kb/new', '/staff/kb/import', `/staff/kb/${entryId}`]) {
       const res = await page.goto(`${portal.url}${path}`);
       expect(res?.status(), path).toBe(404);
       expect(await page.locator('[data-forbidden]').count()).toBe(1);
@@ -371,4 +372,64 @@ describe('知识库管理', () => {
     await inspect(phone, 'kb-analytics-390');
     await phone.context.close();
   }, 240_000);
+
+  it('exports the published entries, previews an import entry by entry (a bad line named, nothing written), then applies it for review', async () => {
+    const visit = await open(1366);
+    const { page } = visit;
+    await logIn(page, 'demo.editor');
+    await page.locator('[data-import-link]').click();
+    await page.waitForURL(/\/staff\/kb\/import$/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-export-link]').click()]);
+    const exported = await readFile(await download.path(), 'utf8');
+    const lines = exported.trim().split('\n').map((l) => JSON.parse(l) as { id: string; question: string; answer: string });
+    expect(lines.length).toBeGreaterThan(50);
+    const changed = { ...lines[0]!, answer: `${lines[0]!.answer}\n\n（本条已于 12 月更新办理地点。）` };
+    const fresh = { id: 'IMP001', question: '公园里的健身器材坏了找谁修', alternates: [], answer: '请拨打 12345 或在“我要反映”里提交，写明公园名称和器材位置。', category: 'urban_management', keywords: ['健身器材'] };
+
+    // A bad line: named, nothing written.
+    await page.getByLabel('或直接粘贴内容').fill(`${JSON.stringify(fresh)}\n{"id":"IMP002"`);
+    await page.getByRole('button', { name: '预览导入' }).click();
+    await expect.poll(() => page.locator('[data-import-error]').innerText()).toContain('第 2 行');
+    expect(await db().select().from(kbEntries).where(eq(kbEntries.id, 'IMP001'))).toHaveLength(0);
+
+    // A good file: previewed entry by entry, still nothing written.
+    await page.getByLabel('或直接粘贴内容').fill([JSON.stringify(changed), JSON.stringify(fresh), ...lines.slice(1, 3).map((l) => JSON.stringify(l))].join('\n'));
+    await page.getByRole('button', { name: '预览导入' }).click();
+    await expect.poll(() => page.locator('[data-import-summary]').innerText()).toBe('将新建 1 条、修改 1 条；2 条与现有内容相同，不变。');
+    expect(await page.locator(`[data-import-row="${changed.id}"]`).innerText()).toMatch(/修改\s+答案/);
+    expect(await page.locator('[data-import-row="IMP001"]').innerText()).toContain('新建');
+    await inspect(visit, 'kb-import-preview-1366');
+    expect(await db().select().from(kbEntries).where(eq(kbEntries.id, 'IMP001'))).toHaveLength(0);
+
+    await page.getByRole('button', { name: '确认导入' }).click();
+    await expect.poll(() => page.locator('[data-import-done]').innerText()).toContain('已导入：新建 1 条、修改 1 条');
+    const [imported] = await db().select().from(kbEntries).where(eq(kbEntries.id, 'IMP001'));
+    expect(imported).toMatchObject({ status: 'in_review', live: null });
+    const [edited] = await db().select().from(kbEntries).where(eq(kbEntries.id, changed.id));
+    expect(edited).toMatchObject({ status: 'in_review', answer: changed.answer });
+    expect(edited!.live!.answer).toBe(lines[0]!.answer);
+    await visit.context.close();
+  });
+
+  it('dismisses an unanswered question with a reason, which the 已忽略 tab shows', async () => {
+    const ASKED = '测试测试随便问问一二三';
+    await fetch(`${portal.url}/api/answer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question: ASKED, channel: 'web' }) });
+    const visit = await open(390);
+    const { page } = visit;
+    await logIn(page, 'demo.editor');
+    await page.goto(`${portal.url}/staff/kb/unanswered`);
+    const item = page.locator('[data-unanswered]', { hasText: ASKED });
+    await item.getByLabel('忽略的原因').selectOption({ label: '其他' });
+    await item.getByRole('button', { name: '忽略', exact: true }).click();
+    await expect.poll(() => page.locator('[data-unanswered]', { hasText: ASKED }).locator('[data-unanswered-error]').innerText()).toContain('请写明忽略的原因');
+    const again = page.locator('[data-unanswered]', { hasText: ASKED });
+    await again.getByLabel('忽略的原因').selectOption({ label: '无意义或测试内容' });
+    await again.getByLabel('说明').fill('市民在试用');
+    await again.getByRole('button', { name: '忽略', exact: true }).click();
+    await page.waitForURL(/done=dismiss/);
+    await page.goto(`${portal.url}/staff/kb/unanswered?status=dismissed`);
+    expect(await page.locator('[data-unanswered]', { hasText: ASKED }).locator('[data-dismiss-reason]').innerText()).toBe('忽略原因：无意义或测试内容：市民在试用');
+    await inspect(visit, 'kb-unanswered-dismissed-390');
+    await visit.context.close();
+  });
 });

@@ -110,7 +110,7 @@ describe('工作台无障碍', () => {
       'demo.unit': [ticket(dispatched), ticket(returning), ticket(otherUnit)],
       'demo.supervisor': [ticket(replied), ticket(returning), `${ticket(replied)}/publication`],
       'demo.admin': [],
-      'demo.editor': ['/staff/kb/new', '/staff/kb/unanswered'],
+      'demo.editor': ['/staff/kb/new', '/staff/kb/unanswered', '/staff/kb/import'],
     };
     /** Pages reached from a page: an account from 账号, an entry from 知识库. */
     // [page, links to follow from it, where they are, how many]: 系统管理's sections, an account from its table, an entry from 知识库's table.

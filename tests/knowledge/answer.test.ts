@@ -131,8 +131,24 @@ describe('POST /api/answer', () => {
     expect(attach.status).toBe(200);
     expect(attach.json.alternates).toContain('管子里的水黄黄的');
     expect(attach.json.status).toBe('draft');
-    const again = await api.post(`/api/kb/admin/unanswered/${item.id}/dismiss`, {}, { token: editor.token });
+    const again = await api.post(`/api/kb/admin/unanswered/${item.id}/dismiss`, { reason: 'duplicate' }, { token: editor.token });
     expect(again.status).toBe(409);
+  });
+
+  it('lets editors dismiss a queued question with a reason, kept for the 已忽略 tab', async () => {
+    await ask('哈哈哈哈测试一下');
+    const queue = await api.get('/api/kb/admin/unanswered', { token: editor.token });
+    const item = queue.json.items.find((i: { sampleText: string }) => i.sampleText.startsWith('哈哈哈哈'));
+    const path = `/api/kb/admin/unanswered/${item.id}/dismiss`;
+    const none = await api.post(path, {}, { token: editor.token });
+    expect(none.status).toBe(400);
+    expect(none.json.error.details.map((d: { path: string }) => d.path)).toEqual(['reason']);
+    const bare = await api.post(path, { reason: 'other' }, { token: editor.token });
+    expect(bare.status).toBe(400);
+    expect(bare.json.error.details).toEqual([{ path: 'note', message: '选择“其他”时请写明忽略的原因' }]);
+    expect((await api.post(path, { reason: 'meaningless', note: '市民在试用' }, { token: editor.token })).status).toBe(204);
+    const dismissed = await api.get('/api/kb/admin/unanswered?status=dismissed', { token: editor.token });
+    expect(dismissed.json.items.find((i: { id: number }) => i.id === item.id)).toMatchObject({ status: 'dismissed', dismissReason: '无意义或测试内容：市民在试用', resolvedBy: editor.id });
   });
 
   it('validates its input', async () => {

@@ -70,6 +70,25 @@ describe('POST /api/kb/import', () => {
     expect((await api.post('/api/kb/admin/entries/G001/approve', {}, { token: reviewer.token })).status).toBe(200);
   });
 
+  it('previews an import entry by entry (new, changed and which fields) and writes nothing, not even to the outbox', async () => {
+    const before = await counts();
+    const next = file(line('G001', '营业执照怎么办理', { answer: '营业执照可以全程网上办理，也可到政务服务中心办理。', keywords: ['执照'] }), line('G002', '居住证明去哪开'), line('G004', '社保卡丢了怎么补'));
+    const res = await importText(next, '?dryRun=true');
+    expect(res.status, res.text).toBe(200);
+    expect(res.json).toMatchObject({ created: ['G004'], updated: ['G001'], unchanged: 1, archived: [], review: true });
+    expect(res.json.preview).toEqual([
+      { id: 'G004', question: '社保卡丢了怎么补', change: 'create', fields: [] },
+      { id: 'G001', question: '营业执照怎么办理', change: 'update', fields: ['answer', 'keywords'] },
+    ]);
+    expect(await counts()).toEqual(before);
+    const [g004] = await h.database.db.select().from(kbEntries).where(eq(kbEntries.id, 'G004'));
+    expect(g004).toBeUndefined();
+    // A bad file is refused by the preview exactly as by the import.
+    const bad = await importText(file(line('G004', '社保卡丢了怎么补'), 'oops'), '?dryRun=true');
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.details).toEqual([{ path: 'line 2', message: '不是有效的 JSON' }]);
+  });
+
   it('refuses ?replace=true over HTTP: archiving the rest would skip review', async () => {
     const res = await importText(file(line('G002', '居住证明去哪开')), '?replace=true');
     expect(res.status).toBe(400);

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { normalizeText } from '../text/normalize.ts';
 import type { Vocabulary } from '../text/vocabulary.ts';
 import { type IntakeModel, type IntakePrediction, shippedIntakeModel } from '../model/intake-model.ts';
-import { EMERGENCY_ADVICE, type EmergencyFinding, type PreparedRule, ruleMatches, ruleText } from './intake-rules.ts';
+import { EMERGENCY_ADVICE, type EmergencyFinding, matchedWords, type PreparedRule, ruleMatches, type RuleText, ruleText } from './intake-rules.ts';
 import { readUrgency, URGENT_THRESHOLD, urgencyVerdict, withoutPlaces } from './urgency.ts';
 import { extractJson, replyText } from './llm.ts';
 
@@ -103,13 +103,20 @@ export interface RuleReading {
   evidence: IntakeDraft['evidence'];
 }
 
-/** Editor-tuned keyword rules plus knowledge-base evidence for the category. */
-export async function readByRules(deps: IntakeDeps, text: string): Promise<RuleReading> {
-  const normalized = normalizeText(text);
-  // Emergencies are read from the whole text; the topic from the text without place names.
+type RuleTextDeps = Pick<IntakeDeps, 'catalog' | 'vocabulary'>;
+
+/** A message as the rules read it: emergencies from the whole text, everything else from the topic (the text without place names). */
+function readTexts(deps: RuleTextDeps, text: string): { whole: RuleText; topic: string; topicText: RuleText } {
   const whole = ruleText(text, deps.vocabulary ? [deps.vocabulary.canonicalize(text)] : []);
   const topic = withoutPlaces(deps.catalog, text);
   const topicText = ruleText(topic, deps.vocabulary ? [deps.vocabulary.canonicalize(topic)] : []);
+  return { whole, topic, topicText };
+}
+
+/** Editor-tuned keyword rules plus knowledge-base evidence for the category. */
+export async function readByRules(deps: IntakeDeps, text: string): Promise<RuleReading> {
+  const normalized = normalizeText(text);
+  const { whole, topic, topicText } = readTexts(deps, text);
   const matched = deps.rules.filter((r) => r.kind !== 'emergency' && r.kind !== 'urgency' && ruleMatches(r, topicText));
   // Emergencies and urgency: the same reading every new ticket gets (urgency.ts).
   const { emergency, urgentRuleIds } = readUrgency(deps.rules, whole, topicText);
@@ -145,6 +152,20 @@ export async function readByRules(deps: IntakeDeps, text: string): Promise<RuleR
   if (emergency) evidence.emergency.push(...emergency.ruleIds);
   evidence.urgency.push(...urgentRuleIds);
   return { coarse, fine, typeScores, fallbackType, urgentRuleIds, emergency, evidence };
+}
+
+/**
+ * The words of the message each of the given rules matched on (by characters
+ * or by sound), read as readByRules reads it: the evidence shown to editors
+ * beside a draft's rule ids. Only says why a rule matched; which rules
+ * counted is the draft's `evidence`.
+ */
+export function matchedRuleWords(deps: RuleTextDeps & Pick<IntakeDeps, 'rules'>, text: string, ruleIds: readonly string[]): Map<string, string[]> {
+  const { whole, topicText } = readTexts(deps, text);
+  const wanted = new Set(ruleIds);
+  const words = new Map<string, string[]>();
+  for (const r of deps.rules) if (wanted.has(r.id)) words.set(r.id, matchedWords(r, r.kind === 'emergency' ? whole : topicText));
+  return words;
 }
 
 /**

@@ -57,3 +57,10 @@ export function missingPlace(type: string, description: string, location: PlaceO
   if (needsFixedPlace(type, description) && loc.lat === undefined && !hasDetailedAddress(loc.address) && !hasDetailedAddress(description)) missing.push('address');
   return missing;
 }
+
+/** What an intake draft still needs asked (POST /api/intake/draft's `missing`): the place, the contact, and the category when none was found. */
+export function draftMissing(draft: { type: string; description: string; location?: PlaceOf | undefined; category?: string | null | undefined }): ('location' | 'address' | 'contact' | 'category')[] {
+  const missing: ('location' | 'address' | 'contact' | 'category')[] = [...missingPlace(draft.type, draft.description, draft.location), 'contact'];
+  if (!draft.category) missing.push('category');
+  return missing;
+}

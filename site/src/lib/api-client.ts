@@ -179,7 +179,8 @@ export class ApiClient {
 
   async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResult<T>> {
     const init: RequestInit = { method, headers: { ...this.#options.headers, ...headers } };
-    if (body instanceof FormData) init.body = body;
+    // FormData and Blob (a typed text body such as JSON Lines) go as they are.
+    if (body instanceof FormData || body instanceof Blob) init.body = body;
     else if (body !== undefined) {
       init.body = JSON.stringify(body);
       (init.headers as Record<string, string>)['content-type'] = 'application/json';

@@ -9,7 +9,11 @@ import type { previewAnswer } from '../../../api/src/domain/knowledge/preview-an
 import type { readAnalytics } from '../../../api/src/domain/knowledge/analytics.ts';
 import type { rankDraft } from '../../../api/src/domain/knowledge/rank-draft.ts';
 import type { readRegression, runRegression, vocabularyImpact } from '../../../api/src/domain/knowledge/regression.ts';
+import type { importEntries } from '../../../api/src/domain/knowledge/import-entries.ts';
 import type { listUnanswered } from '../../../api/src/domain/knowledge/unanswered.ts';
+import type { testIntakeRules } from '../../../api/src/domain/knowledge/intake-rules-test.ts';
+import type { IntakeRuleInput } from '../../../api/src/domain/knowledge/schemas.ts';
+import type { getIntakeRules } from '../../../api/src/domain/knowledge/vocabulary.ts';
 import type { ApiClient } from './api-client.ts';
 
 /** Dates travel as ISO strings over HTTP. */
@@ -30,7 +34,12 @@ export interface KbVocabulary {
   stopWords: string[];
 }
 export type KbAnalytics = Json<Awaited<ReturnType<typeof readAnalytics>>>;
+export type KbImportResult = Json<Awaited<ReturnType<typeof importEntries>>>;
 export type KbUnanswered = Json<Awaited<ReturnType<typeof listUnanswered>>['items'][number]>;
+export type KbIntakeRule = Json<Awaited<ReturnType<typeof getIntakeRules>>[number]>;
+/** A rule as the editor sends it (PUT and 试一试 take the whole list). */
+export type KbIntakeRuleBody = IntakeRuleInput;
+export type KbIntakeRulesTest = Json<Awaited<ReturnType<typeof testIntakeRules>>>;
 
 /** The content an editor sends (the category as its most specific code). */
 export interface KbContentBody {
@@ -100,8 +109,14 @@ export class KbApi {
     return this.#call<{ id: string; version: number }>('POST', `/api/kb/admin/unanswered/${queueId}/attach`, { entryId });
   }
 
-  dismissUnanswered(queueId: number) {
-    return this.#call<null>('POST', `/api/kb/admin/unanswered/${queueId}/dismiss`);
+  /** 导入 (JSON Lines): `dryRun` previews entry by entry and writes nothing. */
+  importLines(text: string, dryRun: boolean) {
+    return this.#call<KbImportResult>('POST', `/api/kb/import${dryRun ? '?dryRun=true' : ''}`, new Blob([text], { type: 'application/x-ndjson' }));
+  }
+
+  /** `reason`: one of the API's dismiss reasons (no_entry_needed, duplicate, not_a_question, meaningless, other). */
+  dismissUnanswered(queueId: number, reason: string, note: string) {
+    return this.#call<null>('POST', `/api/kb/admin/unanswered/${queueId}/dismiss`, { reason, ...(note ? { note } : {}) });
   }
 
   /** 试一试: the draft's rank for a citizen's phrasing, before publishing. */
@@ -149,6 +164,21 @@ export class KbApi {
 
   preview(answer: string, question?: string) {
     return this.#call<KbPreview>('POST', '/api/kb/admin/preview', { answer, ...(question ? { question } : {}) });
+  }
+
+  /** 受理规则: every rule (active or not), by kind and id. */
+  intakeRules() {
+    return this.#call<KbIntakeRule[]>('GET', '/api/kb/admin/intake-rules');
+  }
+
+  /** Replaces the whole list; the intake chain uses it at once. */
+  saveIntakeRules(rules: KbIntakeRuleBody[]) {
+    return this.#call<{ rules: number }>('PUT', '/api/kb/admin/intake-rules', { rules });
+  }
+
+  /** 试一试: the intake draft of a citizen's message under `rules` (unsaved), or the stored rules when absent. */
+  testIntakeRules(text: string, rules?: KbIntakeRuleBody[]) {
+    return this.#call<KbIntakeRulesTest>('POST', '/api/kb/admin/intake-rules/test', { text, ...(rules ? { rules } : {}) });
   }
 }
 

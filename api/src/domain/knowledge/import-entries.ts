@@ -13,6 +13,26 @@ export interface ImportResult {
   archived: string[];
   /** True when the created and updated entries wait for a second editor (待审核) instead of being published. */
   review: boolean;
+  /** A preview (dryRun): what the import would do, entry by entry; nothing was written. */
+  preview?: ImportPreviewItem[];
+}
+
+export interface ImportPreviewItem {
+  id: string;
+  /** The question as the file has it (archived: as it is live now). */
+  question: string;
+  change: 'create' | 'update' | 'archive';
+  /** For an update: the fields that differ from the content the entry has now. */
+  fields: (keyof KbContent)[];
+}
+
+/** Carries a finished preview out of its transaction, which it rolls back. */
+class Rollback extends Error {
+  readonly result: ImportResult;
+  constructor(result: ImportResult) {
+    super('import preview');
+    this.result = result;
+  }
 }
 
 /**
@@ -28,7 +48,7 @@ export interface ImportResult {
  * changes nothing. With `replace`, the file becomes the whole published set:
  * live entries not in it are archived. Synonyms and stop words are kept.
  */
-export async function importEntries(ctx: DomainContext, text: string, options: { replace: boolean }): Promise<ImportResult> {
+export async function importEntries(ctx: DomainContext, text: string, options: { replace: boolean; dryRun?: boolean }): Promise<ImportResult> {
   requireEditorOrSystem(ctx, '导入知识条目');
   const review = ctx.actor.kind === 'staff';
   if (review && options.replace) {
@@ -57,6 +77,11 @@ export async function importEntries(ctx: DomainContext, text: string, options: {
 
   const now = ctx.now();
   const who = actorName(ctx);
+  // A preview runs the very import and rolls it back: what it shows is what applying will do.
+  const finish = (result: ImportResult, existing: Map<string, KbEntryRow>, archivedRows: KbEntryRow[] = []) => {
+    if (!options.dryRun) return result;
+    throw new Rollback({ ...result, preview: previewOf(result, contents, existing, archivedRows) });
+  };
   return ctx.db.transaction(async (tx) => {
     const result: ImportResult = { created: [], updated: [], unchanged: 0, archived: [], review };
     const ids = [...contents.keys()];
@@ -65,7 +90,7 @@ export async function importEntries(ctx: DomainContext, text: string, options: {
     );
     if (review) {
       await importForReview(tx, ctx, contents, existing, result, now);
-      return result;
+      return finish(result, existing);
     }
     for (const [id, content] of contents) {
       const row = existing.get(id);
@@ -91,8 +116,9 @@ export async function importEntries(ctx: DomainContext, text: string, options: {
       await saveVersion(tx, updated!, content, 'imported', who, now);
       result.updated.push(id);
     }
+    let stale: KbEntryRow[] = [];
     if (options.replace) {
-      const stale = await tx
+      stale = await tx
         .select()
         .from(kbEntries)
         .where(and(isNotNull(kbEntries.live), ne(kbEntries.status, 'archived'), ids.length ? notInArray(kbEntries.id, ids) : undefined))
@@ -109,8 +135,26 @@ export async function importEntries(ctx: DomainContext, text: string, options: {
       }
     }
     await enqueueEntryChanged(tx, [...result.created, ...result.updated, ...result.archived], now);
-    return result;
+    return finish(result, existing, stale);
+  }).catch((error: unknown) => {
+    if (error instanceof Rollback) return error.result;
+    throw error;
   });
+}
+
+const CONTENT_FIELDS = ['question', 'alternates', 'answer', 'categoryCode', 'subcategoryCode', 'unitId', 'keywords', 'effectiveFrom', 'expiresOn'] as const;
+
+function previewOf(result: ImportResult, contents: Map<string, KbContent>, existing: Map<string, KbEntryRow>, archived: KbEntryRow[]): ImportPreviewItem[] {
+  const changed = (id: string) => {
+    const now = contentOf(existing.get(id)!);
+    const next = contents.get(id)!;
+    return CONTENT_FIELDS.filter((f) => JSON.stringify(now[f]) !== JSON.stringify(next[f]));
+  };
+  return [
+    ...result.created.map((id) => ({ id, question: contents.get(id)!.question, change: 'create' as const, fields: [] })),
+    ...result.updated.map((id) => ({ id, question: contents.get(id)!.question, change: 'update' as const, fields: changed(id) })),
+    ...archived.map((row) => ({ id: row.id, question: row.live?.question ?? row.question, change: 'archive' as const, fields: [] })),
+  ];
 }
 
 /** New or changed entries become working copies 待审核; the live content stays until a second editor approves. */

@@ -61,7 +61,7 @@ export const IntakeRuleInput = z
     note: z.string().trim().max(200).nullable().optional(),
     active: z.boolean().default(true),
   })
-  .refine((r) => r.any.length > 0 || r.all.length > 0, { path: ['any'], message: 'any 和 all 不能都为空' })
+  .refine((r) => r.any.length > 0 || r.all.length > 0, { path: ['any'], message: '“关键词（任一）”和“须同时包含”不能都为空' })
   .refine((r) => r.kind !== 'emergency' || (EMERGENCY_NUMBERS as readonly string[]).includes(r.target), {
     path: ['target'],
     message: '紧急规则的目标应为 110、119 或 120',

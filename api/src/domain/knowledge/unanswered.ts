@@ -3,7 +3,7 @@ import { maskPersonalData, normalizeText } from '@hotline/knowledge';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { DomainContext } from '../context.ts';
 import { logSearch } from './analytics.ts';
-import { conflict, notFound } from '../errors.ts';
+import { conflict, notFound, validationError } from '../errors.ts';
 import { createEntry } from './create-entry.ts';
 import { contentOf, getEntry, inputOf, requireEditor } from './internal.ts';
 import { saveEntry } from './save-entry.ts';
@@ -68,11 +68,11 @@ async function openItem(ctx: DomainContext, id: number) {
   return item;
 }
 
-async function close(ctx: DomainContext, id: number, status: 'resolved' | 'dismissed', entryId: string | null) {
+async function close(ctx: DomainContext, id: number, status: 'resolved' | 'dismissed', entryId: string | null, dismissReason: string | null = null) {
   const editor = requireEditor(ctx, '处理未解答问题');
   await ctx.db
     .update(kbUnanswered)
-    .set({ status, resolvedEntryId: entryId, resolvedBy: editor.id, resolvedAt: ctx.now() })
+    .set({ status, resolvedEntryId: entryId, resolvedBy: editor.id, resolvedAt: ctx.now(), dismissReason })
     .where(and(eq(kbUnanswered.id, id), eq(kbUnanswered.status, 'open')));
 }
 
@@ -106,9 +106,21 @@ export async function attachUnanswered(ctx: DomainContext, id: number, entryId: 
   return saved;
 }
 
-export async function dismissUnanswered(ctx: DomainContext, id: number) {
+/** Why an editor sets a question aside: kept in words (kb_unanswered.dismiss_reason) for whoever reads the 已忽略 tab later. */
+export const DISMISS_REASONS = {
+  no_entry_needed: '不需要知识条目',
+  duplicate: '与已有条目重复',
+  not_a_question: '不是咨询（投诉、求助等应走工单）',
+  meaningless: '无意义或测试内容',
+  other: '其他',
+} as const;
+export type DismissReason = keyof typeof DISMISS_REASONS;
+
+export async function dismissUnanswered(ctx: DomainContext, id: number, input: { reason: DismissReason; note?: string | undefined }) {
   await openItem(ctx, id);
-  await close(ctx, id, 'dismissed', null);
+  const note = input.note?.trim();
+  if (input.reason === 'other' && !note) throw validationError('选择“其他”时请写明忽略的原因', 'note');
+  await close(ctx, id, 'dismissed', null, `${DISMISS_REASONS[input.reason]}${note ? `：${note}` : ''}`);
 }
 
 /** 解决了/没解决 on an answer: counted on the entry; "not helpful" also goes to the queue. */

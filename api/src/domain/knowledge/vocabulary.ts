@@ -39,10 +39,8 @@ export async function getIntakeRules(ctx: DomainContext) {
   return ctx.db.select().from(kbIntakeRules).orderBy(asc(kbIntakeRules.kind), asc(kbIntakeRules.id));
 }
 
-/** Replaces the intake chain's rules (categories must exist; emergency targets are 110/119/120). */
-export async function putIntakeRules(ctx: DomainContext, rules: IntakeRuleInput[]) {
-  requireEditorOrSystem(ctx, '维护受理规则');
-  const editor = { id: actorName(ctx) };
+/** What a rule list must hold beyond its schema (unique ids, existing categories): saved or tried (试一试) alike. */
+export function checkIntakeRules(ctx: DomainContext, rules: IntakeRuleInput[]): void {
   const ids = new Set<string>();
   rules.forEach((rule, i) => {
     if (ids.has(rule.id)) throw new DomainError('VALIDATION', `规则编号 ${rule.id} 重复`, [{ path: `rules.${i}.id`, message: '编号重复' }]);
@@ -51,6 +49,13 @@ export async function putIntakeRules(ctx: DomainContext, rules: IntakeRuleInput[
       throw new DomainError('VALIDATION', `规则 ${rule.id} 的分类「${rule.target}」不存在`, [{ path: `rules.${i}.target`, message: '分类不存在' }]);
     }
   });
+}
+
+/** Replaces the intake chain's rules (categories must exist; emergency targets are 110/119/120). */
+export async function putIntakeRules(ctx: DomainContext, rules: IntakeRuleInput[]) {
+  requireEditorOrSystem(ctx, '维护受理规则');
+  const editor = { id: actorName(ctx) };
+  checkIntakeRules(ctx, rules);
   const now = ctx.now();
   await ctx.db.transaction(async (tx) => {
     await tx.delete(kbIntakeRules);

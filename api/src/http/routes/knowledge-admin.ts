@@ -22,7 +22,8 @@ import { restoreVersion } from '../../domain/knowledge/restore-version.ts';
 import { approveEntry, archiveEntry, returnEntry, submitEntry } from '../../domain/knowledge/review-entry.ts';
 import { saveEntry } from '../../domain/knowledge/save-entry.ts';
 import { IntakeRulesInput, KbContentInput, RestoreInput, ReviewNoteInput, SaveEntryInput, VocabularyInput } from '../../domain/knowledge/schemas.ts';
-import { attachUnanswered, createEntryFromUnanswered, dismissUnanswered, listUnanswered } from '../../domain/knowledge/unanswered.ts';
+import { attachUnanswered, createEntryFromUnanswered, DISMISS_REASONS, type DismissReason, dismissUnanswered, listUnanswered } from '../../domain/knowledge/unanswered.ts';
+import { IntakeRulesTestInput, testIntakeRules } from '../../domain/knowledge/intake-rules-test.ts';
 import { getIntakeRules, getVocabulary, putIntakeRules, putVocabulary } from '../../domain/knowledge/vocabulary.ts';
 import { ErrorBody } from '../errors.ts';
 import { requireLogin } from '../middleware.ts';
@@ -73,10 +74,24 @@ export function knowledgeAdminRoutes(deps: AppDeps) {
       summary: '导入知识条目（JSON Lines）',
       description:
         '请求体为 JSON Lines（Content-Type: application/x-ndjson 或 text/plain），每行一条：{"id","question","alternates","answer","category","keywords"}。全部成功或全部不导入；错误逐行报告行号。新建和修改的条目成为待审核的工作稿（提交人为导入者），须另一位编辑逐条审核后才发布；已发布内容在审核前不变。相同文件重复导入不产生任何变化。替换全部条目（--replace）只能由管理员在服务器上用命令行导入。',
-      request: { query: z.object({ replace: z.enum(['true', 'false', '1', '0']).optional() }) },
+      request: {
+        query: z.object({
+          replace: z.enum(['true', 'false', '1', '0']).optional(),
+          dryRun: z.enum(['true', 'false', '1', '0']).optional().openapi({ description: '预览：照常检查并逐条列出将新建、修改、归档的条目（preview），但不写入任何内容' }),
+        }),
+      },
       responses: {
         200: ok(
-          z.object({ created: z.array(z.string()), updated: z.array(z.string()), unchanged: z.number(), archived: z.array(z.string()), review: z.boolean() }),
+          z.object({
+            created: z.array(z.string()),
+            updated: z.array(z.string()),
+            unchanged: z.number(),
+            archived: z.array(z.string()),
+            review: z.boolean(),
+            preview: z
+              .array(z.object({ id: z.string(), question: z.string(), change: z.enum(['create', 'update', 'archive']), fields: z.array(z.string()) }))
+              .optional(),
+          }),
           '导入结果：新建和修改的条目进入待审核，须另一位编辑审核后发布',
         ),
         ...errors,
@@ -91,9 +106,11 @@ export function knowledgeAdminRoutes(deps: AppDeps) {
       }
       const text = await c.req.text();
       if (text.length > MAX_IMPORT_BYTES) throw new DomainError('PAYLOAD_TOO_LARGE', '导入文件不能超过 20 MB');
-      const replace = ['true', '1'].includes(c.req.valid('query').replace ?? '');
-      const result = await importEntries(ctx, text, { replace });
-      await indexNow([...result.created, ...result.updated, ...result.archived]);
+      const query = c.req.valid('query');
+      const replace = ['true', '1'].includes(query.replace ?? '');
+      const dryRun = ['true', '1'].includes(query.dryRun ?? '');
+      const result = await importEntries(ctx, text, { replace, dryRun });
+      if (!dryRun) await indexNow([...result.created, ...result.updated, ...result.archived]);
       return c.json(result, 200);
     },
   );
@@ -319,6 +336,17 @@ export function knowledgeAdminRoutes(deps: AppDeps) {
     }),
     async (c) => c.json(changed(await putIntakeRules(await domainContext(c, deps), c.req.valid('json').rules)), 200),
   );
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/kb/admin/intake-rules/test',
+      tags: ['knowledge'],
+      summary: '试一试：按给出的规则（未保存）或已保存的规则，把一段市民留言生成受理草稿，并列出起作用的规则和命中的词（不写入任何内容）',
+      request: { body: { ...ok(IntakeRulesTestInput, '市民留言与规则（可选）'), required: true } },
+      responses: { 200: ok(anyObject), ...errors },
+    }),
+    async (c) => c.json(await testIntakeRules(await domainContext(c, deps), kb, c.req.valid('json')), 200),
+  );
 
   router.openapi(
     createRoute({
@@ -364,12 +392,24 @@ export function knowledgeAdminRoutes(deps: AppDeps) {
       method: 'post',
       path: '/api/kb/admin/unanswered/{id}/dismiss',
       tags: ['knowledge'],
-      summary: '忽略（无需知识条目）',
-      request: { params: QueueIdParam },
+      summary: '忽略（写明原因：不需要条目、重复、不是咨询、无意义，或其他并说明）',
+      request: {
+        params: QueueIdParam,
+        body: {
+          ...ok(
+            z.object({
+              reason: z.enum(Object.keys(DISMISS_REASONS) as [DismissReason, ...DismissReason[]], { error: '请选择忽略的原因' }),
+              note: z.string().trim().max(200, '说明不能超过 200 个字').optional(),
+            }),
+            '忽略的原因',
+          ),
+          required: true,
+        },
+      },
       responses: { 204: { description: '已忽略' }, ...errors },
     }),
     async (c) => {
-      await dismissUnanswered(await domainContext(c, deps), c.req.valid('param').id);
+      await dismissUnanswered(await domainContext(c, deps), c.req.valid('param').id, c.req.valid('json'));
       return c.body(null, 204);
     },
   );

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { missingPlace } from '@hotline/knowledge/chains/place';
+import { draftMissing } from '@hotline/knowledge/chains/place';
 import { answerQuestion, draftTicket, searchEntries } from '../../domain/knowledge/ask.ts';
 import { getPublicEntry, listPublicEntries, PublicListQuery } from '../../domain/knowledge/read-entries.ts';
 import { AskInput, DraftInput, FeedbackInput, SearchQuery } from '../../domain/knowledge/schemas.ts';
@@ -131,8 +131,7 @@ export function knowledgeRoutes(deps: AppDeps) {
         channel: input.channel === 'phone' ? 'web' : input.channel,
       });
       // The place as every channel asks for it: the district, and a detailed address where the matter has a fixed place.
-      const missing: ('location' | 'address' | 'contact' | 'category')[] = [...missingPlace(draft.type, draft.description, draft.location), 'contact'];
-      if (!draft.category) missing.push('category');
+      const missing = draftMissing(draft);
       return c.json(
         { draft: fields, emergency: draft.emergency, emergencyAdvice: draft.emergencyAdvice, missing, evidence: draft.evidence, source: draft.source },
         200,
