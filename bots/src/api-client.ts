@@ -49,6 +49,16 @@ export interface IntakeDraft {
   missing: ('location' | 'address' | 'contact' | 'category')[];
 }
 
+/** An open ticket that may be the same matter (public fields only). */
+export interface SimilarTicket {
+  ticketNo: string;
+  title: string;
+  status: string;
+  statusLabel: string;
+  reporters: number;
+  filedAt: string;
+}
+
 export interface TicketFiling {
   type: string;
   category?: string;
@@ -210,6 +220,21 @@ export class BotApiClient {
       'POST',
       `/api/chat/tickets/${encodeURIComponent(ticketNo)}/supplement`,
       { ...account, text, ...(voiceMediaId ? { voiceMediaId } : {}) },
+      clientKey,
+    );
+  }
+
+  /** The filing checked as POST /api/tickets would, with others' open tickets on the same matter (`similar`). */
+  check(body: TicketFiling, clientKey: string) {
+    return this.request<{ valid: true; similar: SimilarTicket[] }>('POST', '/api/tickets/check', body, clientKey);
+  }
+
+  /** Follows another citizen's open ticket on the same matter instead of filing again (counted in its reporters). */
+  follow(ticketNo: string, account: ChatAccount, clientKey: string) {
+    return this.request<{ ticketNo: string; title: string; status: string; statusLabel: string; reporters: number; added: boolean }>(
+      'POST',
+      `/api/tickets/${encodeURIComponent(ticketNo)}/follow`,
+      account,
       clientKey,
     );
   }

@@ -1,10 +1,11 @@
 import type { VoiceMediaSource } from '@hotline/bots';
-import { contactAccessLog, ticketEvents, tickets } from '@hotline/db';
-import { and, eq } from 'drizzle-orm';
+import { contactAccessLog, outbox, ticketEvents, ticketFollowers, tickets } from '@hotline/db';
+import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotApiClient } from '../../bots/src/api-client.ts';
 import { DialogEngine } from '../../bots/src/dialog/engine.ts';
 import { zhCN } from '../../bots/src/messages/zh-CN.ts';
+import { PUBLIC_EVENT_TOPIC } from '../../bots/src/notifications.ts';
 import type { WechatOaConfig } from '../../bots/src/wechat-oa/config.ts';
 import { createWechatOfficialAccount } from '../../bots/src/wechat-oa/official-account.ts';
 import { client, createHarness, createStaff, type Harness } from '../support/harness.ts';
@@ -163,6 +164,60 @@ describe('answers checked for what was asked', () => {
     await bot.say(updates.tap(chatId, zhCN.buttons.confirm));
     const [ticket] = await filedBy(`telegram:${chatId}`);
     expect(ticket!.citizenPhone).toBe('13911112222');
+  });
+});
+
+describe('others reported the same matter', () => {
+  it('offers another citizen’s open ticket once the place is known; following it counts the citizen and brings its progress', async () => {
+    const bot = recordingBots(h);
+    const street = district.streets[1] ?? district.streets[0]!;
+    // A neighbour has filed it already, with the place.
+    const first = ++chatSeq;
+    await bot.say(updates.text(first, '我要反映'));
+    await bot.say(updates.text(first, '投诉：春晖路28号门口的雨水井盖丢了好几天，一个大坑没人管，请尽快派人盖上'));
+    await bot.say(updates.tap(first, district.name));
+    let reply = await bot.say(updates.tap(first, street.name));
+    for (let step = 0; step < 8 && !texts(reply).includes(zhCN.filing.summaryTitle); step++) {
+      const asked = texts(reply);
+      if (asked.includes('姓名和手机号')) reply = await bot.say(updates.text(first, '赵六 13600001111'));
+      else if (asked.includes(zhCN.filing.askPhotos)) reply = await bot.say(updates.tap(first, zhCN.buttons.done));
+      else if (labels(reply).includes(zhCN.buttons.today)) reply = await bot.say(updates.tap(first, zhCN.buttons.today));
+      else throw new Error(`unexpected step:\n${asked}`);
+    }
+    const ticketNo = /工单编号：(\d+)/.exec(texts(await bot.say(updates.tap(first, zhCN.buttons.confirm))))![1]!;
+
+    // Another citizen, other words, the same place: offered the ticket before the rest is asked.
+    const second = ++chatSeq;
+    await bot.say(updates.text(second, '我要反映'));
+    await bot.say(updates.text(second, '春晖路28号门口雨水井盖丢了，留下一个大坑，太危险了，赶紧处理'));
+    await bot.say(updates.tap(second, district.name));
+    const offer = await bot.say(updates.tap(second, street.name));
+    expect(texts(offer)).toContain(`这个问题已有 1 位市民反映，工单 ${ticketNo}`);
+    expect(labels(offer)).toEqual([zhCN.buttons.follow, zhCN.buttons.fileMine, zhCN.buttons.cancel]);
+    expect(texts(await bot.say(updates.text(second, '嗯')))).toContain(zhCN.sameMatter.pick);
+    const followed = await bot.say(updates.tap(second, zhCN.buttons.follow));
+    expect(texts(followed)).toContain(zhCN.sameMatter.followed(ticketNo, 2));
+    expect(await filedBy(`telegram:${second}`)).toHaveLength(0);
+    const [ticket] = await h.database.db.select().from(tickets).where(eq(tickets.ticketNo, ticketNo));
+    expect(await h.database.db.select().from(ticketFollowers).where(eq(ticketFollowers.ticketId, ticket!.id))).toHaveLength(1);
+
+    // Its progress reaches the follower on their own chat.
+    const api = client(h);
+    const [operator, dispatcher] = await Promise.all([createStaff(h, 'operator'), createStaff(h, 'dispatcher')]);
+    expect((await api.post(`/api/staff/tickets/${ticketNo}/accept`, {}, { token: operator.token })).status).toBe(200);
+    expect((await api.post(`/api/staff/tickets/${ticketNo}/dispatch`, { leadUnitId: 'city_urban_mgmt', coUnitIds: [] }, { token: dispatcher.token })).status).toBe(200);
+    const events = (await h.database.db.select().from(outbox).where(eq(outbox.topic, PUBLIC_EVENT_TOPIC)).orderBy(asc(outbox.id))).filter((row) => row.payload.ticketNo === ticketNo);
+    const before = bot.sent.length;
+    for (const row of events) await bot.bots.notify({ payload: row.payload });
+    expect(bot.sent.slice(before).filter((x) => x.chatId === String(second)).map((x) => x.text)).toEqual([`您关注的工单 ${ticketNo} 已派给承办单位办理。`]);
+
+    // Filing one's own instead goes on with the usual questions.
+    const third = ++chatSeq;
+    await bot.say(updates.text(third, '我要反映'));
+    await bot.say(updates.text(third, '春晖路28号门口的雨水井盖丢了好几天了，大坑还没人来修'));
+    await bot.say(updates.tap(third, district.name));
+    expect(texts(await bot.say(updates.tap(third, street.name)))).toContain(`工单 ${ticketNo}`);
+    expect(texts(await bot.say(updates.tap(third, zhCN.buttons.fileMine)))).toContain(zhCN.filing.askTime);
   });
 });
 

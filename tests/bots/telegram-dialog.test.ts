@@ -38,7 +38,10 @@ async function fileUntilSummary(bot: ReturnType<typeof recordingBots>, chatId: n
   expect(labels(asked)).toContain(district.name);
   const streets = await bot.say(updates.tap(chatId, district.name));
   expect(texts(streets)).toContain(zhCN.filing.askStreet(district.name));
-  expect(texts(await bot.say(updates.tap(chatId, district.streets[0]!.name)))).toContain(zhCN.filing.askTime);
+  let next = await bot.say(updates.tap(chatId, district.streets[0]!.name));
+  // The same lamp filed by an earlier test: offered to follow it; these walks file their own.
+  if (labels(next).includes(zhCN.buttons.fileMine)) next = await bot.say(updates.tap(chatId, zhCN.buttons.fileMine));
+  expect(texts(next)).toContain(zhCN.filing.askTime);
   expect(texts(await bot.say(updates.tap(chatId, zhCN.buttons.today)))).toContain('姓名和手机号');
   expect(texts(await bot.say(updates.text(chatId, '张三 13912345678')))).toContain(zhCN.filing.askPhotos);
   const summary = await bot.say(updates.tap(chatId, zhCN.buttons.done));

@@ -67,6 +67,7 @@ async function fileByTelegram(sentence: string): Promise<string> {
     const buttons = reply.flatMap((x) => x.buttons.map((b) => b.label));
     if (asked.includes('姓名和手机号')) reply = await bot.say(updates.text(chatId, `张三 139${String(chatId).padStart(8, '0')}`));
     else if (asked.includes(zhCN.filing.askPhotos)) reply = await bot.say(updates.tap(chatId, zhCN.buttons.done));
+    else if (buttons.includes(zhCN.buttons.fileMine)) reply = await bot.say(updates.tap(chatId, zhCN.buttons.fileMine));
     else if (buttons.includes(zhCN.buttons.today)) reply = await bot.say(updates.tap(chatId, zhCN.buttons.today));
     else if (buttons.length > 0) reply = await bot.say(updates.tap(chatId, buttons[0]!));
     else throw new Error(`unexpected step:\n${asked}`);

@@ -196,6 +196,8 @@ export function optionNumber(content: string, label: string): string {
 export function filingAnswer(content: string): { text: string } | { photo: true } | { done: true } | null {
   if (content.includes('工单编号：')) return { done: true };
   if (content.includes('请核对您的诉求')) return { text: optionNumber(content, '确认提交') };
+  // Others reported the same matter: these walks file their own (the offer has its own test).
+  if (content.includes('位市民反映')) return { text: optionNumber(content, '仍然提交我的') };
   if (content.includes('现场照片')) return { photo: true };
   if (content.includes('姓名和手机号')) return { text: '张三 13800000000' };
   if (content.includes('什么时候发生')) return { text: optionNumber(content, '跳过') };

@@ -14,7 +14,7 @@ export type Satisfaction = Rating['processSatisfaction'];
 
 export interface FilingState {
   step: 'filing';
-  need: 'description' | 'district' | 'street' | 'address' | 'time' | 'contact' | 'photos' | 'confirm';
+  need: 'description' | 'district' | 'street' | 'address' | 'follow' | 'time' | 'contact' | 'photos' | 'confirm';
   /** The message that started the filing: the idempotency key derives from it. */
   startMessageId: string;
   draft: IntakeDraft['draft'] | null;
@@ -28,6 +28,9 @@ export interface FilingState {
   addressUnknown?: boolean;
   /** The citizen chose to file anew rather than add to their open ticket on the same matter. */
   supplementDeclined?: boolean;
+  /** Others' open tickets on the same matter were looked for (once, when the place is known); the one offered to follow. */
+  othersChecked?: boolean;
+  offeredTicketNo?: string;
   /** Voice messages taken in during the filing (WeChat media ids), kept on the ticket. */
   voice?: string[];
   photos: string[];

@@ -33,6 +33,8 @@ export const zhCN = {
     unknownAddress: '不清楚',
     supplement: '补充到这个工单',
     fileAnyway: '重新提交',
+    follow: '关注这个工单',
+    fileMine: '仍然提交我的',
   },
 
   /** What the citizen may type instead of tapping: the first word is the button's own text. */
@@ -54,6 +56,7 @@ export const zhCN = {
     skip: ['跳过', '没有', '无'],
     done: ['照片发完了', '好了', '发完了', '完成', '没有了'],
     supplement: ['补充到这个工单', '补充', '是同一件事'],
+    follow: ['关注这个工单', '关注', '是同一件事'],
     /** Not knowing the place: accepted only where the matter has no fixed place. */
     unknownPlace: ['不清楚', '不知道', '不记得', '忘了', '说不清', '不清楚地址'],
   },
@@ -127,6 +130,15 @@ export const zhCN = {
     ongoing: '一直存在',
   },
 
+
+  /** Others reported the same matter already: follow their ticket instead of filing again. */
+  sameMatter: {
+    offer: (reporters: number, ticketNo: string, title: string, status: string) =>
+      `这个问题已有 ${reporters} 位市民反映，工单 ${ticketNo}（${title}）正在办理，状态：${status}。\n如果说的是同一件事，可以关注这个工单：办理进展会在这里通知您，也算作您反映过，不用重复提交。也可以仍然提交您自己的。`,
+    followed: (ticketNo: string, reporters: number) => `已关注工单 ${ticketNo}，现在共有 ${reporters} 位市民反映这个问题。办理有进展时我会通知您。`,
+    pick: '请点“关注这个工单”或“仍然提交我的”；发送“取消”可以放弃。',
+    failed: (reason: string) => `关注没有成功：${reason}。我们继续提交您自己的诉求。`,
+  },
 
   supplement: {
     offer: (ticketNo: string, title: string, status: string) =>

@@ -86,6 +86,11 @@ async function next(ctx: DialogContext, t: Turn, filing: FilingState): Promise<v
     t.out.push(addressQuestion(filing));
     return;
   }
+  // Once the place is known, before the rest is asked: others may have reported the same matter.
+  if (!filing.othersChecked) {
+    filing.othersChecked = true;
+    if (await offerSameMatter(ctx, t, filing)) return;
+  }
   if (!filing.occurred) {
     filing.need = 'time';
     t.out.push(timeQuestion());
@@ -125,6 +130,8 @@ export async function filingText(ctx: DialogContext, t: Turn, filing: FilingStat
   switch (filing.need) {
     case 'description':
       return describe(ctx, t, filing, text);
+    case 'follow':
+      return followOffered(ctx, t, filing, text);
     case 'district': {
       filing.placeAsked = true;
       const catalog = await ctx.catalog(t);
@@ -279,10 +286,44 @@ export async function filingText(ctx: DialogContext, t: Turn, filing: FilingStat
   }
 }
 
-async function submit(ctx: DialogContext, t: Turn, filing: FilingState): Promise<void> {
+/**
+ * 这个问题已有 N 位市民反映: an open ticket of others on the same matter (the API's check: like
+ * text, the same or a neighbouring place, a compatible category) is offered to follow instead of
+ * filing again. Any failure of the check only means no offer.
+ */
+async function offerSameMatter(ctx: DialogContext, t: Turn, filing: FilingState): Promise<boolean> {
+  const body = filingBody(t, filing);
+  const res = await ctx.api.check(filing.contact || filing.anonymous ? body : { ...body, anonymous: true }, t.clientKey);
+  const same = res.ok ? res.data.similar[0] : undefined;
+  if (!same) return false;
+  filing.need = 'follow';
+  filing.offeredTicketNo = same.ticketNo;
+  t.out.push(say(m.sameMatter.offer(same.reporters, same.ticketNo, same.title, same.statusLabel), [button(m.buttons.follow), button(m.buttons.fileMine), cancelButton()]));
+  return true;
+}
+
+async function followOffered(ctx: DialogContext, t: Turn, filing: FilingState, text: string): Promise<void> {
+  if (text === m.buttons.fileMine) return next(ctx, t, filing);
+  if (!isWord(text, m.words.follow) || !filing.offeredTicketNo) {
+    t.out.push(say(m.sameMatter.pick, [button(m.buttons.follow), button(m.buttons.fileMine), cancelButton()]));
+    return;
+  }
+  const res = await ctx.api.follow(filing.offeredTicketNo, t.account, t.clientKey);
+  if (res.ok) {
+    t.state = null;
+    t.out.push(say(m.sameMatter.followed(res.data.ticketNo, res.data.reporters), [button(m.buttons.myTickets)]));
+    return;
+  }
+  // Closed meanwhile, or refused: the citizen's own filing goes on.
+  t.out.push(say(m.sameMatter.failed(res.error.status >= 500 ? m.unavailable : res.error.message.replace(/[。.]$/, ''))));
+  return next(ctx, t, filing);
+}
+
+/** The filing as POST /api/tickets takes it. */
+function filingBody(t: Turn, filing: FilingState): TicketFiling {
   const draft = filing.draft!;
   const location = cleanLocation(draft.location);
-  const body: TicketFiling = {
+  return {
     type: draft.type,
     ...(draft.category ? { category: draft.category } : {}),
     ...(draft.title ? { title: draft.title } : {}),
@@ -296,6 +337,10 @@ async function submit(ctx: DialogContext, t: Turn, filing: FilingState): Promise
     ...(filing.photos.length > 0 ? { photos: filing.photos } : {}),
     ...(filing.voice?.length ? { voiceMediaIds: filing.voice } : {}),
   };
+}
+
+async function submit(ctx: DialogContext, t: Turn, filing: FilingState): Promise<void> {
+  const body = filingBody(t, filing);
   // The same filing confirmed twice (a double tap, a retried message) is one ticket.
   const key = `chat-${createHash('sha256').update(`${t.msg.network}\n${t.msg.chatUserId}\n${filing.startMessageId}`).digest('hex').slice(0, 48)}`;
   const res = await ctx.api.fileTicket(body, key, t.clientKey);
