@@ -18,7 +18,7 @@ afterAll(async () => {
   await portal?.close();
 });
 
-const PAGES = ['/', '/ask?q=%E8%BA%AB%E4%BB%BD%E8%AF%81%E4%B8%A2%E4%BA%86', '/file', '/mailbox', '/mailbox/write', '/progress', '/echo-wall', '/faq', '/preferences'];
+const PAGES = ['/', '/ask?q=%E8%BA%AB%E4%BB%BD%E8%AF%81%E4%B8%A2%E4%BA%86', '/file', '/mailbox', '/mailbox/write', '/progress', '/echo-wall', '/figures', '/faq', '/preferences'];
 
 describe('长辈模式 at 320 and 390 px', () => {
   for (const width of [320, 390]) {

@@ -136,6 +136,7 @@ describe('回音壁 and the reading pages', () => {
         ['/mailbox/write', 'mailbox-write'],
         ['/progress', 'progress'],
         ['/echo-wall', 'echo-wall'],
+        ['/figures', 'figures'],
         ['/faq', 'faq'],
         [`/faq/${faq.categories[0]!.code}`, 'faq-category'],
         ['/privacy', 'privacy'],
@@ -153,5 +154,23 @@ describe('回音壁 and the reading pages', () => {
       }
       await visit.context.close();
     }
+  });
+
+  it('每月办理情况 shows this month so far and any of the last twelve, chosen without JavaScript', async () => {
+    const visit = await openPhone(browser, { javaScript: false });
+    const { page } = visit;
+    await page.goto(`${portal.url}/figures`);
+    expect(await page.locator('[data-figure="received"] .figure-value').innerText()).toMatch(/^[1-9][\d,]* 件$/);
+    expect(await page.locator('[data-partial]').count()).toBe(1);
+    const options = await page.getByLabel('月份').locator('option').allTextContents();
+    expect(options).toHaveLength(12);
+    await page.getByLabel('月份').selectOption({ index: 1 });
+    await page.getByRole('button', { name: '查看' }).click();
+    await page.waitForURL(/\/figures\?month=\d{4}-\d{2}$/);
+    expect(await page.locator('h2[data-figures-month]').innerText()).toBe(options[1]);
+    expect(await page.locator('[data-partial]').count()).toBe(0);
+    await page.goto(`${portal.url}/figures?month=1999-01`);
+    expect(await page.locator('.error-summary').innerText()).toContain('只能查看最近 12 个月');
+    await visit.context.close();
   });
 });

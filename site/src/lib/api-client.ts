@@ -4,6 +4,7 @@
  * elsewhere a real fetch to the API's URL.
  */
 import type { EmergencyNumber } from '@hotline/db/enums';
+import type { PublicFigures } from '../../../api/src/domain/metrics/public-figures.ts';
 import type { Answer as AnswerResult } from '@hotline/knowledge/chains/answer-chain';
 import type { CitizenTicketView } from '../../../api/src/domain/tickets/citizen-view.ts';
 
@@ -267,5 +268,10 @@ export class ApiClient {
 
   echoWall(params: { category?: string; district?: string; month?: string; page?: number; pageSize?: number }) {
     return this.request<Page<PublicCase>>('GET', `/api/echo-wall${query(params)}`);
+  }
+
+  /** 每月办理情况: the city's figures for a month (YYYY-MM; none: this month so far). */
+  figures(month?: string) {
+    return this.request<PublicFigures>('GET', `/api/figures${month ? `?month=${encodeURIComponent(month)}` : ''}`);
   }
 }

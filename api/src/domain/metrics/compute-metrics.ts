@@ -74,6 +74,11 @@ const countAll = sql<number>`count(*)::int`;
  */
 export async function computeMetrics(ctx: DomainContext, query: MetricsQuery) {
   requireRole(ctx.actor, ['supervisor', 'dispatcher'], '查看统计');
+  return metricsOf(ctx, query);
+}
+
+/** The metrics without asking who wants them: for computeMetrics, and the public monthly figures (public-figures.ts). */
+export async function metricsOf(ctx: DomainContext, query: MetricsQuery) {
   if (query.to < query.from) throw validationError('结束日期不能早于开始日期', 'to');
   const start = instantAt(query.from, 0);
   const end = instantAt(addDays(query.to, 1), 0);

@@ -34,6 +34,11 @@ const TOP = 10;
  */
 export async function computeVolumeProfile(ctx: DomainContext, query: VolumeQuery) {
   requireRole(ctx.actor, ['supervisor', 'dispatcher'], '查看统计');
+  return volumeOf(ctx, query);
+}
+
+/** The volume profile without asking who wants it (the public monthly figures read it too). */
+export async function volumeOf(ctx: DomainContext, query: VolumeQuery) {
   if (query.to < query.from) throw validationError('结束日期不能早于开始日期', 'to');
   const start = instantAt(query.from, 0);
   const end = instantAt(addDays(query.to, 1), 0);
@@ -99,4 +104,4 @@ export async function computeVolumeProfile(ctx: DomainContext, query: VolumeQuer
     topStreets: streets.map((r): Counted => ({ key: r.key!, label: catalog.streets.get(r.key!)?.name ?? r.key!, count: Number(r.n) })),
   };
 }
-export type VolumeProfile = Awaited<ReturnType<typeof computeVolumeProfile>>;
+export type VolumeProfile = Awaited<ReturnType<typeof volumeOf>>;

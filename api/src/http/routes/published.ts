@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { EchoWallQuery, LettersQuery, listEchoWall, listMailboxLetters } from '../../domain/publication/published-cases.ts';
+import { PublicFiguresQuery, publicFigures } from '../../domain/metrics/public-figures.ts';
 import { ErrorBody } from '../errors.ts';
 import { createRouter, domainContext } from '../router.ts';
 import type { AppDeps } from '../types.ts';
@@ -46,6 +47,42 @@ export function publishedRoutes(deps: AppDeps) {
       responses: { 200: { content: { 'application/json': { schema: CasePage } }, description: '一页案例' }, 400: { content: { 'application/json': { schema: ErrorBody } }, description: '参数有误' } },
     }),
     async (c) => c.json(await listEchoWall(await domainContext(c, deps, citizen), c.req.valid('query')), 200),
+  );
+  const Ratio = z.object({ numerator: z.number().int(), denominator: z.number().int(), rate: z.number().nullable() });
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/figures',
+      tags: ['public'],
+      summary: '每月办理情况：受理量、按时办结率、满意率、解决率、反映最多的问题',
+      description:
+        '全市一个月（北京时间）的数字，与工作台统计看板同一口径（DESIGN.md）；不含承办单位、工单和任何个人信息。month 缺省为本月（至今），只能查看最近 12 个月。',
+      request: { query: PublicFiguresQuery },
+      responses: {
+        200: {
+          content: {
+            'application/json': {
+              schema: z
+                .object({
+                  month: z.string(),
+                  months: z.array(z.string()),
+                  partial: z.boolean(),
+                  received: z.number().int(),
+                  onTime: Ratio,
+                  processSatisfaction: Ratio,
+                  resultSatisfaction: Ratio,
+                  resolution: Ratio,
+                  topCategories: z.array(z.object({ label: z.string(), count: z.number().int() })),
+                })
+                .openapi('PublicFigures'),
+            },
+          },
+          description: '一个月的数字',
+        },
+        400: { content: { 'application/json': { schema: ErrorBody } }, description: '参数有误' },
+      },
+    }),
+    async (c) => c.json(await publicFigures(await domainContext(c, deps, citizen), c.req.valid('query')), 200),
   );
   return router;
 }

@@ -14,6 +14,7 @@ export const common: typeof Source = {
     mailbox: "Mayor's mailbox",
     progress: 'Track a case',
     echoWall: 'Resolved cases',
+    figures: 'Monthly figures',
     faq: 'Common questions',
     privacy: 'Privacy policy',
     accessibility: 'Accessibility',

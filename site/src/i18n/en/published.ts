@@ -1,4 +1,4 @@
-import type { echoWall as EchoWallSource, mailbox as MailboxSource } from '../zh-CN/published.ts';
+import type { echoWall as EchoWallSource, figures as FiguresSource, mailbox as MailboxSource } from '../zh-CN/published.ts';
 
 const caseWords = {
   submitted: 'Filed on',
@@ -58,4 +58,35 @@ export const mailbox: typeof MailboxSource = {
   noResults: (q: string) => `No letters found about “${q}”.`,
   noResultsHint: 'Try another keyword, or see all letters.',
   ...caseWords,
+};
+
+export const figures: typeof FiguresSource = {
+  title: 'Monthly figures',
+  intro: 'How many requests the 12345 hotline took each month, how many were answered on time, how satisfied callers were and what people raised most. The figures come from every ticket, measured as the hotline measures itself, and hold no personal information.',
+  month: 'Month',
+  show: 'Show',
+  monthLabel: (year: number, month: number) => new Intl.DateTimeFormat('en-GB', { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(year, month - 1, 1))),
+  partial: (day: string) => `This month is not over yet: figures up to ${day}.`,
+  received: 'Requests received',
+  receivedUnit: (n: number) => n.toLocaleString('en-GB'),
+  onTime: 'Answered on time',
+  onTimeHint: 'Of the tickets whose reply was due this month, the share the department answered in time.',
+  satisfaction: 'Satisfied with the result',
+  satisfactionHint: 'Of this month’s callbacks, the share of citizens satisfied or fairly satisfied with the result.',
+  process: 'Satisfied with the handling',
+  processHint: 'Of this month’s callbacks, the share satisfied or fairly satisfied with how it was handled (manner, contact, speed).',
+  resolution: 'Problem solved',
+  resolutionHint: 'Of this month’s callbacks, the share of citizens who said the problem was solved.',
+  of: (numerator: number, denominator: number) => `${numerator.toLocaleString('en-GB')} of ${denominator.toLocaleString('en-GB')}`,
+  none: 'Nothing to count yet this month',
+  topTitle: 'Raised most often',
+  topCaption: 'The five topics with the most requests this month',
+  topEmpty: 'No requests yet this month.',
+  category: 'Topic',
+  count: 'Requests',
+  echoWall: 'See resolved cases and the departments’ replies: Resolved cases',
+  fileCta: 'Have an issue to report?',
+  fileLink: 'Report an issue',
+  badMonth: 'Only the last 12 months can be shown. Please choose one from the list',
+  unavailable: 'The figures cannot be read right now. Please try again later.',
 };

@@ -12,6 +12,7 @@ export const common = {
     mailbox: '市长信箱',
     progress: '进度查询',
     echoWall: '回音壁',
+    figures: '每月办理情况',
     faq: '常见问题',
     privacy: '隐私政策',
     accessibility: '无障碍声明',

@@ -4,6 +4,6 @@ import { faq } from './faq.ts';
 import { file, letter, receipt } from './file.ts';
 import { accessibility, privacy } from './legal.ts';
 import { progress } from './progress.ts';
-import { echoWall, mailbox } from './published.ts';
+import { echoWall, figures, mailbox } from './published.ts';
 
-export const zhCN = { common, home, ask, answer, file, receipt, letter, progress, echoWall, mailbox, faq, privacy, accessibility };
+export const zhCN = { common, home, ask, answer, file, receipt, letter, progress, echoWall, figures, mailbox, faq, privacy, accessibility };
