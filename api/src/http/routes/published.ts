@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { EchoWallQuery, LettersQuery, listEchoWall, listMailboxLetters } from '../../domain/publication/published-cases.ts';
 import { PublicFiguresQuery, publicFigures } from '../../domain/metrics/public-figures.ts';
 import { ErrorBody } from '../errors.ts';
+import { RatioSchema } from './schemas.ts';
 import { createRouter, domainContext } from '../router.ts';
 import type { AppDeps } from '../types.ts';
 
@@ -48,7 +49,7 @@ export function publishedRoutes(deps: AppDeps) {
     }),
     async (c) => c.json(await listEchoWall(await domainContext(c, deps, citizen), c.req.valid('query')), 200),
   );
-  const Ratio = z.object({ numerator: z.number().int(), denominator: z.number().int(), rate: z.number().nullable() });
+  const Ratio = RatioSchema;
   router.openapi(
     createRoute({
       method: 'get',

@@ -6,6 +6,9 @@ import { TicketNo } from '../../domain/tickets/schemas.ts';
 const codeName = z.object({ code: z.string(), name: z.string() }).nullable();
 const isoTime = z.string().openapi({ format: 'date-time' });
 
+/** A rate with what it counts (DESIGN.md's metrics): the staff dashboard and the public figures. */
+export const RatioSchema = z.object({ numerator: z.number().int(), denominator: z.number().int(), rate: z.number().nullable() }).openapi('Ratio');
+
 export const CitizenTicketViewSchema = z
   .object({
     ticketNo: z.string(),

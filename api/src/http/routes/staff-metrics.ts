@@ -10,8 +10,9 @@ import { ErrorBody } from '../errors.ts';
 import { requireLogin } from '../middleware.ts';
 import { createRouter, domainContext } from '../router.ts';
 import type { AppDeps } from '../types.ts';
+import { RatioSchema } from './schemas.ts';
 
-const Ratio = z.object({ numerator: z.number().int(), denominator: z.number().int(), rate: z.number().nullable() }).openapi('Ratio');
+const Ratio = RatioSchema;
 const MetricsSchema = z
   .object({
     from: z.string(),
