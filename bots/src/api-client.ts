@@ -6,6 +6,8 @@
  */
 import type { EmergencyNumber } from '@hotline/db/enums';
 import type { Answer as AnswerResult } from '@hotline/knowledge/chains/answer-chain';
+// Types only (the API depends on the bots at run time, not the other way round).
+import type { FollowedTicket, PublicSimilarTicket } from '../../api/src/domain/tickets/follow.ts';
 
 export interface BotApiOptions {
   fetch: (request: Request) => Response | Promise<Response>;
@@ -47,16 +49,6 @@ export interface IntakeDraft {
   emergency: EmergencyNumber | null;
   emergencyAdvice: string | null;
   missing: ('location' | 'address' | 'contact' | 'category')[];
-}
-
-/** An open ticket that may be the same matter (public fields only). */
-export interface SimilarTicket {
-  ticketNo: string;
-  title: string;
-  status: string;
-  statusLabel: string;
-  reporters: number;
-  filedAt: string;
 }
 
 export interface TicketFiling {
@@ -226,12 +218,12 @@ export class BotApiClient {
 
   /** The filing checked as POST /api/tickets would, with others' open tickets on the same matter (`similar`). */
   check(body: TicketFiling, clientKey: string) {
-    return this.request<{ valid: true; similar: SimilarTicket[] }>('POST', '/api/tickets/check', body, clientKey);
+    return this.request<{ valid: true; similar: PublicSimilarTicket[] }>('POST', '/api/tickets/check', body, clientKey);
   }
 
   /** Follows another citizen's open ticket on the same matter instead of filing again (counted in its reporters). */
   follow(ticketNo: string, account: ChatAccount, clientKey: string) {
-    return this.request<{ ticketNo: string; title: string; status: string; statusLabel: string; reporters: number; added: boolean }>(
+    return this.request<FollowedTicket>(
       'POST',
       `/api/tickets/${encodeURIComponent(ticketNo)}/follow`,
       account,

@@ -5,6 +5,7 @@ import type { DomainContext } from '../context.ts';
 import { DomainError, forbidden, notFound } from '../errors.ts';
 import { assertCanView, getTicketByNo } from './internal.ts';
 import { canSeeContact } from './staff-view.ts';
+import { voiceMediaIdsOf } from './voice-ids.ts';
 
 /**
  * 语音原件: a citizen who spoke on WeChat is filed from the recognised text;
@@ -14,13 +15,6 @@ import { canSeeContact } from './staff-view.ts';
  * hear it — a voice identifies a person as a phone number does — and every
  * fetch goes to the access log.
  */
-
-/** The media ids a ticket's events carry, oldest first. */
-export function voiceMediaIdsOf(data: unknown): string[] {
-  const d = (data ?? {}) as { voiceMediaIds?: unknown; voiceMediaId?: unknown };
-  const ids = Array.isArray(d.voiceMediaIds) ? d.voiceMediaIds : typeof d.voiceMediaId === 'string' ? [d.voiceMediaId] : [];
-  return ids.filter((id): id is string => typeof id === 'string' && id.length > 0);
-}
 
 export async function getVoiceRecording(ctx: DomainContext, source: VoiceMediaSource | null, ticketNo: string, mediaId: string, meta: { ip: string | null }) {
   const ticket = await getTicketByNo(ctx.db, ticketNo);
