@@ -17,6 +17,7 @@ import { staffAuthRoutes } from './routes/staff-auth.ts';
 import { staffMetricsRoutes } from './routes/staff-metrics.ts';
 import { staffPublicationRoutes } from './routes/staff-publications.ts';
 import { staffHotspotRoutes } from './routes/staff-hotspots.ts';
+import { staffReportRoutes } from './routes/staff-reports.ts';
 import { staffIntakeRoutes } from './routes/staff-intake.ts';
 import { staffTicketAidRoutes } from './routes/staff-ticket-aids.ts';
 import { staffTicketRoutes } from './routes/staff-tickets.ts';
@@ -47,6 +48,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', staffMetricsRoutes(deps));
   app.route('/', staffPublicationRoutes(deps));
   app.route('/', staffHotspotRoutes(deps));
+  app.route('/', staffReportRoutes(deps));
   app.route('/', staffAdminRoutes(deps));
   app.route('/', knowledgeRoutes(deps));
   app.route('/', knowledgeAdminRoutes(deps));

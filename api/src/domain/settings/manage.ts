@@ -7,7 +7,7 @@ import type { DomainContext } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { recordAudit } from '../admin/audit.ts';
 import { requireRole, requireStaff } from '../tickets/internal.ts';
-import { CalendarSettings, MailboxSettings, type SettingKey, TimeLimitSettings, WorkflowSettings } from './settings.ts';
+import { CalendarSettings, MailboxSettings, ScorecardSettings, type SettingKey, TimeLimitSettings, WorkflowSettings } from './settings.ts';
 
 export const CalendarOverrideInput = z.object({
   workingDay: z.boolean({ error: '请说明当天是否上班' }),
@@ -76,9 +76,10 @@ export const SETTING_SCHEMAS = {
   workflow: WorkflowSettings,
   calendar: CalendarSettings,
   mailbox: MailboxSettings,
+  scorecard: ScorecardSettings,
 } as const satisfies Record<SettingKey, z.ZodType>;
 
-const SETTING_NAMES: Record<SettingKey, string> = { timeLimits: '办理时限', workflow: '流程规则', calendar: '工作时间', mailbox: '市长信箱收信人' };
+const SETTING_NAMES: Record<SettingKey, string> = { timeLimits: '办理时限', workflow: '流程规则', calendar: '工作时间', mailbox: '市长信箱收信人', scorecard: '单位考核权重' };
 
 export async function putSetting(ctx: DomainContext, key: SettingKey, value: unknown) {
   const staff = requireRole(ctx.actor, ['admin'], '修改规则');

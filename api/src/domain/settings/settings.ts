@@ -87,15 +87,41 @@ export const MailboxSettings = z.object({
 });
 export type MailboxSettings = z.infer<typeof MailboxSettings>;
 
+const weight = z.number({ error: '请填写数字' }).int('请填写整数').min(0, '不能小于 0').max(100, '不超过 100');
+
+/**
+ * 单位考核: how a unit's monthly score is made. The score is the weighted mean
+ * of the unit's rates (each 0-100%), over the rates that counted anything that
+ * month, so a unit is not marked down for having had no ratings; offices weigh
+ * differently, so every weight is a setting. Units that received fewer tickets
+ * than `minimumTickets` are shown but not ranked: two tickets make no rate.
+ */
+export const ScorecardSettings = z
+  .object({
+    weights: z
+      .object({
+        onTimeCompletion: weight.default(30),
+        contact: weight.default(10),
+        processSatisfaction: weight.default(15),
+        resultSatisfaction: weight.default(25),
+        resolution: weight.default(20),
+      })
+      .default({ onTimeCompletion: 30, contact: 10, processSatisfaction: 15, resultSatisfaction: 25, resolution: 20 })
+      .refine((w) => Object.values(w).some((v) => v > 0), '至少一项权重须大于 0'),
+    minimumTickets: z.number({ error: '请填写数字' }).int('请填写整数').min(1, '至少为 1').max(10_000).default(10),
+  });
+export type ScorecardSettings = z.infer<typeof ScorecardSettings>;
+
 export const Settings = z.object({
   timeLimits: TimeLimitSettings.default(TimeLimitSettings.parse({})),
   workflow: WorkflowSettings.default(WorkflowSettings.parse({})),
   calendar: CalendarSettings.default(CalendarSettings.parse({})),
   mailbox: MailboxSettings.default(MailboxSettings.parse({})),
+  scorecard: ScorecardSettings.default(ScorecardSettings.parse({})),
 });
 export type Settings = z.infer<typeof Settings>;
 
-export const SETTING_KEYS = ['timeLimits', 'workflow', 'calendar', 'mailbox'] as const;
+export const SETTING_KEYS = ['timeLimits', 'workflow', 'calendar', 'mailbox', 'scorecard'] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
 export const defaultSettings = (): Settings => Settings.parse({});
