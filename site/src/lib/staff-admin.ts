@@ -98,7 +98,7 @@ export class AdminApi {
   settings() {
     return this.#call<Settings>('GET', '/api/staff/admin/settings');
   }
-  putSetting(key: 'timeLimits' | 'workflow', value: unknown) {
+  putSetting(key: 'timeLimits' | 'workflow' | 'scorecard', value: unknown) {
     return this.#call<unknown>('PUT', `/api/staff/admin/settings/${key}`, value);
   }
   upcoming(days = 60) {
