@@ -184,6 +184,10 @@ export const staff = {
       because: (parts: string) => `依据派单规则：${parts}`,
       noSuggestion: '没有匹配的派单规则，请选择主办单位。',
       note: '派单意见',
+      togetherTitle: (n: number) => `同一问题还有 ${n} 件待派单`,
+      together: (n: number) => `一并派给同一单位（共 ${n + 1} 件，各自记入办理过程）`,
+      togetherDone: (n: number) => `同一问题的 ${n} 件已一并派单。`,
+      togetherMissed: (nos: string) => `以下工单已被他人处理，未一并派单：${nos}`,
     },
     sign: { title: '签收', submit: '签收' },
     record_contact: {
