@@ -1,4 +1,4 @@
-import { ticketDispatches, ticketEvents, tickets } from '@hotline/db';
+import { ticketDispatches, ticketDuplicateLinks, ticketEvents, tickets } from '@hotline/db';
 import { asc } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRules, type Rules } from '../../api/src/domain/settings/rules.ts';
@@ -163,5 +163,26 @@ describe('seed:volume', () => {
     const after = await database.db.select({ ticketNo: tickets.ticketNo }).from(tickets);
     expect(after).toHaveLength(340);
     expect(after.filter((t) => !before.has(t.ticketNo))).toHaveLength(40);
+  });
+
+  it('links repeated reports and merges to the earlier ticket of the same matter, as the duplicate linking would', async () => {
+    // A busy fortnight: enough tickets per street and matter for repeats within a week.
+    const before = (await database.db.select().from(ticketDuplicateLinks)).length;
+    const busy = await seedVolume(database.db, { tickets: 2500, days: 14, now: NOW, seed: 9 });
+    const links = await database.db.select().from(ticketDuplicateLinks);
+    expect(busy.links).toBe(links.length - before);
+    expect(links.length).toBeGreaterThan(20);
+    const byId = new Map((await database.db.select().from(tickets)).map((t) => [t.id, t]));
+    for (const link of links) {
+      const ticket = byId.get(link.ticketId)!;
+      const earlier = byId.get(link.duplicateOfId)!;
+      const root = byId.get(link.clusterId)!;
+      expect([ticket.subcategoryCode, ticket.streetCode]).toEqual([earlier.subcategoryCode, earlier.streetCode]);
+      expect(earlier.createdAt < ticket.createdAt).toBe(true);
+      expect(root.createdAt <= earlier.createdAt).toBe(true);
+      if (ticket.status !== 'merged') expect(ticket.title).toBe(earlier.title);
+      expect(link.createdAt.getTime()).toBeLessThanOrEqual(NOW.getTime());
+    }
+    for (const merged of [...byId.values()].filter((t) => t.status === 'merged')) expect(links.some((l) => l.ticketId === merged.id && l.duplicateOfId === merged.mergedIntoId)).toBe(true);
   });
 });

@@ -61,7 +61,7 @@ try {
   });
   const seconds = result.ms / 1000;
   const rows = result.tickets + result.events + result.dispatches;
-  console.log(`完成：${result.tickets} 件工单、${result.events} 条事件、${result.dispatches} 条派单记录，用时 ${seconds.toFixed(1)} 秒`);
+  console.log(`完成：${result.tickets} 件工单、${result.events} 条事件、${result.dispatches} 条派单记录、${result.links} 条重复工单关联，用时 ${seconds.toFixed(1)} 秒`);
   console.log(`速度：${Math.round(result.tickets / seconds)} 件工单/秒，${Math.round(rows / seconds)} 行/秒（写入占 ${(result.writeMs / 1000).toFixed(1)} 秒）`);
   console.log(`各状态：${Object.entries(result.byStatus).sort((a, b) => b[1] - a[1]).map(([s, n]) => `${s} ${n}`).join('，')}`);
 } finally {

@@ -37,6 +37,8 @@ export interface VolumeResult {
   tickets: number;
   events: number;
   dispatches: number;
+  /** Duplicate links written (repeated reports and merges). */
+  links: number;
   byStatus: Record<string, number>;
   ms: number;
   /** Of which writing the rows (the rest is walking the tickets in memory). */
@@ -101,6 +103,16 @@ interface DispatchRow {
   followedSuggestion: 'yes' | 'no' | 'none';
   returnedAt: Date | null;
   returnReason: string | null;
+}
+
+/** A ticket linked to an earlier one of the same matter, as the outbox's duplicate linking would write it. */
+interface LinkRow {
+  ticketId: string;
+  duplicateOfId: string;
+  clusterId: string;
+  score: number;
+  place: string;
+  createdAt: Date;
 }
 
 /** The ticket columns the seed writes; the rest keep their defaults. */
@@ -186,6 +198,11 @@ const DISPATCH_COLUMNS: [string, string, (d: DispatchRow) => string | null][] = 
   ['returned_at', 'timestamptz', (d) => iso(d.returnedAt)], ['return_reason', 'text', (d) => d.returnReason],
 ];
 
+const LINK_COLUMNS: [string, string, (l: LinkRow) => string | null][] = [
+  ['ticket_id', 'text', (l) => l.ticketId], ['duplicate_of_id', 'text', (l) => l.duplicateOfId], ['cluster_id', 'text', (l) => l.clusterId],
+  ['score', 'real', (l) => str(l.score)], ['place', 'text', (l) => l.place], ['created_at', 'timestamptz', (l) => iso(l.createdAt)],
+];
+
 /** One multi-row insert: each column travels as one array parameter and `unnest` turns them into rows. */
 async function insertRows<T>(db: Db, table: string, columns: [string, string, (row: T) => string | null][], rows: readonly T[]) {
   if (rows.length === 0) return;
@@ -256,26 +273,29 @@ export async function seedVolume(db: Db, options: VolumeOptions): Promise<Volume
     usedDays.add(day);
     return `${day}${String(n).padStart(4, '0')}`;
   };
-  // Merge targets: the latest accepted ticket on the same matter (second-level category and street).
-  const mergeTargets = new Map<string, { id: string; ticketNo: string; at: number }>();
+  // Merge targets: the latest accepted ticket on the same matter (second-level category and street),
+  // with its cluster and text, which a citizen reporting the same thing again repeats.
+  const mergeTargets = new Map<string, { id: string; ticketNo: string; at: number; clusterId: string; title: string; address: string | null }>();
   const byStatus: Record<string, number> = {};
-  const result = { tickets: 0, events: 0, dispatches: 0, writeMs: 0 };
+  const result = { tickets: 0, events: 0, dispatches: 0, links: 0, writeMs: 0 };
 
-  let batch: { tickets: VolumeTicket[]; events: EventRow[]; dispatches: DispatchRow[] } = { tickets: [], events: [], dispatches: [] };
+  let batch: { tickets: VolumeTicket[]; events: EventRow[]; dispatches: DispatchRow[]; links: LinkRow[] } = { tickets: [], events: [], dispatches: [], links: [] };
   const flush = async () => {
     const b = batch;
     if (b.tickets.length === 0) return;
-    batch = { tickets: [], events: [], dispatches: [] };
+    batch = { tickets: [], events: [], dispatches: [], links: [] };
     const writeStarted = performance.now();
     await db.transaction(async (tx) => {
       await insertRows(tx as unknown as Db, 'tickets', TICKET_COLUMNS, b.tickets);
       await insertRows(tx as unknown as Db, 'ticket_events', EVENT_COLUMNS, b.events);
       await insertRows(tx as unknown as Db, 'ticket_dispatches', DISPATCH_COLUMNS, b.dispatches);
+      await insertRows(tx as unknown as Db, 'ticket_duplicate_links', LINK_COLUMNS, b.links);
     });
     result.writeMs += performance.now() - writeStarted;
     result.tickets += b.tickets.length;
     result.events += b.events.length;
     result.dispatches += b.dispatches.length;
+    result.links += b.links.length;
     options.onProgress?.(result.tickets, options.tickets);
   };
 
@@ -284,6 +304,7 @@ export async function seedVolume(db: Db, options: VolumeOptions): Promise<Volume
     batch.tickets.push(walk.ticket);
     batch.events.push(...walk.events);
     batch.dispatches.push(...walk.dispatches);
+    batch.links.push(...walk.links);
     byStatus[walk.ticket.status] = (byStatus[walk.ticket.status] ?? 0) + 1;
     if (batch.tickets.length >= batchSize) await flush();
   }
@@ -299,6 +320,7 @@ export async function seedVolume(db: Db, options: VolumeOptions): Promise<Volume
   await db.execute(sql`vacuum analyze tickets`);
   await db.execute(sql`vacuum analyze ticket_events`);
   await db.execute(sql`vacuum analyze ticket_dispatches`);
+  await db.execute(sql`vacuum analyze ticket_duplicate_links`);
   return { ...result, byStatus, ms: performance.now() - started };
 
   async function walkTicket(filedAt: Date) {
@@ -340,6 +362,19 @@ export async function seedVolume(db: Db, options: VolumeOptions): Promise<Volume
     if (channel === 'mailbox' && t.addressee === 'mayor' && !settings.mailbox.addressees.some((a) => a.code === 'mayor')) t.addressee = null;
     const events: EventRow[] = [];
     const dispatches: DispatchRow[] = [];
+    const links: LinkRow[] = [];
+    // Some citizens report a matter someone reported days before, in much the same words: the duplicate
+    // linking would join them to that ticket's cluster (so reports and hot spots see repeated problems).
+    const matterKey = `${t.subcategoryCode}|${t.streetCode}`;
+    const target = mergeTargets.get(matterKey);
+    const recent = target && filedAt.getTime() - target.at < 7 * DAY ? target : null;
+    if (recent && r.chance(0.12)) {
+      t.title = recent.title;
+      t.description = `${r.pick(words.SINCE)}，${recent.title}，${r.pick(words.DETAILS)}。`;
+      t.address = recent.address;
+      links.push({ ticketId: id, duplicateOfId: recent.id, clusterId: recent.clusterId, score: 0.9, place: 'street', createdAt: filedAt });
+    }
+    const clusterId = links[0]?.clusterId ?? id;
     const operator = r.pick(staff.operators);
     const dispatcher = r.pick(staff.dispatchers);
     const supervisor = r.pick(staff.supervisors);
@@ -373,8 +408,6 @@ export async function seedVolume(db: Db, options: VolumeOptions): Promise<Volume
     // Intake: most within the limit, a few late.
     let at = r.chance(0.04) ? new Date(accept.acceptDueAt.getTime() + r.int(10, 600) * MINUTE) : work(filedAt, 3, 240);
     if (at > accept.acceptDueAt && r.chance(0.5)) at = new Date(Math.max(filedAt.getTime() + MINUTE, accept.acceptDueAt.getTime() - r.int(1, 10) * MINUTE));
-    const matterKey = `${t.subcategoryCode}|${t.streetCode}`;
-    const target = mergeTargets.get(matterKey);
     const roll = r.next();
     if (roll < (type === 'consultation' ? 0.45 : 0.03)) {
       const answer = r.pick(words.DIRECT_ANSWERS);
@@ -389,15 +422,17 @@ export async function seedVolume(db: Db, options: VolumeOptions): Promise<Volume
     }
     if (target && filedAt.getTime() - target.at < 30 * DAY && roll > 0.93) {
       step('merge', at, 'merged', asStaff(operator), { public: true, data: { intoTicketNo: target.ticketNo } }, { mergedIntoId: target.id, closedAt: at });
+      // A merge links the two as the real merge does.
+      if (!links.some((l) => l.duplicateOfId === target.id)) links.push({ ticketId: id, duplicateOfId: target.id, clusterId: target.clusterId, score: 1, place: 'street', createdAt: at });
       return done();
     }
     if (!step('accept', at, 'accepted', asStaff(operator), { public: true, data: { category: t.categoryCode } }, { acceptedAt: at })) return done();
-    mergeTargets.set(matterKey, { id, ticketNo: t.ticketNo, at: filedAt.getTime() });
+    mergeTargets.set(matterKey, { id, ticketNo: t.ticketNo, at: filedAt.getTime(), clusterId, title: t.title, address: t.address });
     await handle();
     return done();
 
     function done() {
-      return { ticket: t, events, dispatches };
+      return { ticket: t, events, dispatches, links };
     }
 
     /** From accepted: dispatch (returned now and then), sign, work, reply, callback. */
