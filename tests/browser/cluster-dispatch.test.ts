@@ -55,6 +55,11 @@ describe('一并派单', () => {
     await phone.page.getByLabel('密码').fill(password('demo.dispatcher'));
     await phone.page.getByRole('button', { name: '登录' }).click();
     await phone.page.waitForURL(/\/staff(\?|$)/);
+    // 待派单 marks each of them with the others waiting.
+    await phone.page.goto(`${portal.url}/staff?queue=dispatch`);
+    expect(await phone.page.locator('[data-same-matter]').evaluateAll((tags) => tags.map((t) => t.getAttribute('data-same-matter')))).toEqual(['2', '2', '2']);
+    expect(await phone.page.locator('[data-same-matter]').first().innerText()).toBe('同一问题另有 2 件待派单');
+    await inspect(phone, 'cluster-dispatch-queue-phone');
     await phone.page.goto(`${portal.url}/staff/tickets/${second}`);
     const offer = phone.page.locator('[data-together]');
     expect(await offer.getAttribute('data-together')).toBe('2');
@@ -72,6 +77,8 @@ describe('一并派单', () => {
       expect(ticket.json.status, no).toBe('dispatched');
       expect(ticket.json.leadUnitId).toBe('city_urban_mgmt');
     }
+    await phone.page.goto(`${portal.url}/staff?queue=dispatch`);
+    expect(await phone.page.locator('[data-same-matter]').count()).toBe(0);
     // Each carries its own dispatch event; the others say whom they went with.
     const firstTicket = await portal.staff('demo.dispatcher', `/api/staff/tickets/${first}`);
     expect(JSON.stringify(firstTicket.json.events)).toContain(`随工单 ${second} 一并派单`);

@@ -13,7 +13,8 @@ import type { ApiClient, ApiResult, Catalog } from './api-client.ts';
 export type CallAssist = Awaited<ReturnType<typeof assistCall>>;
 export type BulkResult = Awaited<ReturnType<typeof bulkAct>>;
 export type StaffTicket = Awaited<ReturnType<typeof getTicketDetail>>;
-export type StaffTicketSummary = ReturnType<typeof summarize>;
+/** `sameMatterWaiting`: in 待派单 only, the other tickets of the same matter waiting too. */
+export type StaffTicketSummary = ReturnType<typeof summarize> & { sameMatterWaiting?: number };
 export type TimeLeft = StaffTicketSummary['timeLeft'];
 export type PendingPublications = Awaited<ReturnType<typeof listPendingPublications>>;
 export type { PublicationProposal };

@@ -1,4 +1,4 @@
-import { contactAccessLog, tickets } from '@hotline/db';
+import { contactAccessLog, ticketDuplicateLinks, tickets } from '@hotline/db';
 import { CHANNELS, REQUEST_TYPES, type StaffRole, TICKET_STATUSES, URGENCIES } from '@hotline/db/enums';
 import { and, asc, desc, eq, gte, inArray, isNotNull, lt, notInArray, or, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
@@ -9,6 +9,7 @@ import { maskPhone } from '../privacy/mask.ts';
 import { requireStaff } from './internal.ts';
 import { TICKET_NO_PATTERN } from './numbers.ts';
 import { PhoneNumber } from './schemas.ts';
+import { clusterIds } from './link-duplicates.ts';
 import { summarize } from './staff-view.ts';
 
 const flag = z
@@ -329,12 +330,45 @@ export async function listQueue(ctx: DomainContext, query: QueueQuery | TicketSe
     const found = rows.map((t) => ({ staffId: staff.id, ticketId: t.id, purpose: 'phone_search', searched, ip: meta.ip ?? null, createdAt: now }));
     await ctx.db.insert(contactAccessLog).values(found.length ? found : [{ staffId: staff.id, ticketId: null, purpose: 'phone_search', searched, ip: meta.ip ?? null, createdAt: now }]);
   }
+  // 待派单: how many other tickets of the same matter wait with each one (dispatched together from its page).
+  const together = query.queue === 'dispatch' ? await waitingTogether(ctx, rows.map((t) => t.id)) : null;
   return {
-    items: rows.map((t) => summarize(ctx, t, now)),
+    items: rows.map((t) => (together ? { ...summarize(ctx, t, now), sameMatterWaiting: together.get(t.id) ?? 0 } : summarize(ctx, t, now))),
     page: query.page,
     pageSize: query.pageSize,
     total: whole ? total : Math.min(total, TOTAL_CAP),
     /** The total is a floor: more than TOTAL_CAP tickets match. */
     totalCapped: !whole && total > TOTAL_CAP,
   };
+}
+
+/**
+ * For each ticket, the other members of its duplicate cluster (the linking's
+ * groups) still waiting for dispatch: three small indexed reads for a page.
+ */
+async function waitingTogether(ctx: DomainContext, ids: string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (ids.length === 0) return out;
+  const clusterOf = await clusterIds(ctx.db, ids);
+  const clusters = [...new Set(clusterOf.values())];
+  const links = await ctx.db
+    .select({ clusterId: ticketDuplicateLinks.clusterId, ticketId: ticketDuplicateLinks.ticketId })
+    .from(ticketDuplicateLinks)
+    .where(inArray(ticketDuplicateLinks.clusterId, clusters));
+  if (links.length === 0) return out;
+  const members = new Map<string, Set<string>>(clusters.map((c) => [c, new Set([c])]));
+  for (const l of links) members.get(l.clusterId)!.add(l.ticketId);
+  const waiting = new Set(
+    (
+      await ctx.db
+        .select({ id: tickets.id })
+        .from(tickets)
+        .where(and(inArray(tickets.id, [...new Set(links.flatMap((l) => [l.ticketId, l.clusterId]))]), eq(tickets.status, 'accepted')))
+    ).map((r) => r.id),
+  );
+  for (const id of ids) {
+    const others = [...members.get(clusterOf.get(id)!)!].filter((m) => m !== id && waiting.has(m)).length;
+    if (others > 0) out.set(id, others);
+  }
+  return out;
 }

@@ -110,6 +110,11 @@ export const TicketSummarySchema = z
       })
       .nullable()
       .openapi({ description: '当前状态下正在计时的时限：受理、签收或答复' }),
+    sameMatterWaiting: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: '仅待派单队列：同一问题（重复工单组）中另外还有几件待派单，可在工单页一并派单' }),
   })
   .openapi('TicketSummary');
 

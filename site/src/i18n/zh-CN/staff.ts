@@ -68,6 +68,7 @@ export const staff = {
   },
   queue: {
     title: (name: string) => `${name}`,
+    sameMatter: (n: number) => `同一问题另有 ${n} 件待派单`,
     filters: '筛选',
     type: '诉求类型',
     category: '诉求分类',
