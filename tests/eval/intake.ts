@@ -8,7 +8,8 @@
 // with the model. DEV uses a model trained on TRAIN only; TEST and OLD the
 // shipped model (TRAIN and DEV).
 //
-//   --tune     choose the weights on DEV and print them (for INTAKE_WEIGHTS)
+//   --tune     choose the weights on DEV and print them (for INTAKE_WEIGHTS); reads no TEST
+//   --dev-only DEV's figures and confusion tables only (while trying a change); reads no TEST
 //   --failures print a few TEST failures by class (for the closing report only)
 import { readFileSync } from 'node:fs';
 import {
@@ -39,6 +40,8 @@ const test = read('../../knowledge/eval/splits/intake-test.jsonl');
 const old = readIntakeExamples([new URL('../../knowledge/eval/intake-messages.jsonl', import.meta.url).pathname]);
 const { train, dev, knowledge } = intakeTrainingMaterial();
 const tune = process.argv.includes('--tune');
+/** While choosing settings: DEV's figures only, TEST not even read. */
+const devOnly = process.argv.includes('--dev-only') || tune;
 const showFailures = process.argv.includes('--failures');
 
 let started = performance.now();
@@ -161,6 +164,12 @@ try {
     console.log(`\nchosen on DEV: ${JSON.stringify(w)}`);
   }
 
+  if (devOnly) {
+    report('DEV (model trained on TRAIN only)', score(draftsOf(devReads, false)), score(draftsOf(devReads, true)));
+    const first = (d: Draft) => d.category?.split('.')[0] ?? null;
+    confusion('DEV request type, rules + model', draftsOf(devReads, true), (d) => d.m.type, (d) => d.type);
+    confusion('DEV first-level category, rules + model', draftsOf(devReads, true), (d) => d.m.category, first);
+  } else {
   const testReads = await readAll(test, shipped);
   const oldReads = await readAll(old, shipped);
   console.log(`intake evaluation (weights ${JSON.stringify(INTAKE_WEIGHTS)})`);
@@ -189,6 +198,7 @@ try {
     show('false alarms', alarms);
     show('type wrong', testAfter.filter((d) => d.type !== d.m.type));
     show('category wrong', testAfter.filter((d) => first(d) !== d.m.category));
+  }
   }
 } finally {
   await fixture.close();
