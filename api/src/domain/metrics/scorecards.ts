@@ -141,11 +141,12 @@ export async function scorecardsFor(ctx: DomainContext, query: z.infer<typeof Sc
   const rankedCount = all.units.filter((u) => u.rank !== null).length;
   let unit: ScorecardView['unit'] = null;
   if (unitId) {
-    const trend = [{ month, card: all.units.find((u) => u.unitId === unitId) ?? null }];
-    for (let p = previousPeriod(period); trend.length < TREND_MONTHS; p = previousPeriod(p)) {
-      const cards = await scorecardsOf(ctx, p);
-      trend.push({ month: p.from.slice(0, 7), card: cards.units.find((u) => u.unitId === unitId) ?? null });
-    }
+    const earlier: Period[] = [];
+    for (let p = previousPeriod(period); earlier.length < TREND_MONTHS - 1; p = previousPeriod(p)) earlier.push(p);
+    const trend = [
+      { month, card: all.units.find((u) => u.unitId === unitId) ?? null },
+      ...(await Promise.all(earlier.map(async (p) => ({ month: p.from.slice(0, 7), card: (await scorecardsOf(ctx, p)).units.find((u) => u.unitId === unitId) ?? null })))),
+    ];
     unit = {
       card: trend[0]!.card,
       trend: trend.reverse().map((t) => ({ month: t.month, score: t.card?.score ?? null, rank: t.card?.rank ?? null, received: t.card?.received ?? 0 })),
