@@ -7,6 +7,7 @@ import { type DetectResult, detectHotspots, HOTSPOT_PUSH_TOPIC } from '../domain
 import { createLeaderSenders, type HotspotConfig, loadHotspotConfig } from '../domain/hotspots/leader-senders.ts';
 import { pushHandler } from '../domain/hotspots/push.ts';
 import { purgeExpiredKeys } from '../domain/idempotency/idempotency.ts';
+import { refreshMetricRollups, type RollupRefresh } from '../domain/metrics/rollups.ts';
 import type { KnowledgeService } from '../domain/knowledge/knowledge-service.ts';
 import { KB_TOPICS } from '../domain/knowledge/outbox.ts';
 import { OutboxWorker } from '../domain/outbox/outbox-worker.ts';
@@ -68,6 +69,21 @@ export class BackgroundJobs {
     return this.runHotspots(now);
   }
 
+  /**
+   * The metrics' daily rollups brought up to the event log (domain/metrics/rollups.ts),
+   * once per period across the instances (job_runs); the first run on a database
+   * builds them all (minutes at 800,000 tickets). The dashboard also refreshes before
+   * each read; this keeps that refresh small. A refresh already running elsewhere
+   * (the rollups' state row is locked) is left to finish: this one returns 'busy'.
+   */
+  async runMetricRollupsOnce(periodMs = 60_000): Promise<RollupRefresh | null> {
+    if (!(await claimJobPeriod(this.#db, 'metric-rollups', periodMs * 0.9, this.instance))) return null;
+    return refreshMetricRollups(this.#db, {
+      skipIfBusy: true,
+      onBuildStart: () => this.#logger.info('metric rollups: building every day from the raw tickets (minutes at volume)', { instance: this.instance }),
+    });
+  }
+
   async runHousekeeping(now = new Date()): Promise<{ closed: number }> {
     const ctx: DomainContext = { db: this.#db, actor: { kind: 'system', job: 'auto-close' }, now: () => now, rules: await this.#rules.get() };
     const { closed } = await autoCloseUnrated(ctx);
@@ -118,7 +134,7 @@ export class BackgroundJobs {
     return result;
   }
 
-  start({ housekeepingMs = 10 * 60_000, retrainCheckMs = 60 * 60_000 } = {}): void {
+  start({ housekeepingMs = 10 * 60_000, retrainCheckMs = 60 * 60_000, metricRollupsMs = 60_000 } = {}): void {
     this.outbox.start();
     const housekeeping = () =>
       this.runHousekeepingOnce(housekeepingMs)
@@ -132,6 +148,14 @@ export class BackgroundJobs {
         .then((ran) => ran && (ran.raised.length > 0 || ran.updated.length > 0) && this.#logger.info('hot spots', { raised: ran.raised.length, updated: ran.updated.length, ms: ran.ms }))
         .catch((error) => this.#logger.error('hot-spot detection failed', safeErrorFields(error)));
     this.#timers.push(setTimeout(hotspots, 15_000), setInterval(hotspots, this.#hotspots.intervalMs));
+    const rollups = () =>
+      this.runMetricRollupsOnce(metricRollupsMs)
+        .then((ran) => {
+          if (ran?.kind === 'built') this.#logger.info('metric rollups built', { tickets: ran.tickets, days: ran.days, ms: ran.ms });
+          else if (ran?.kind === 'refreshed') this.#logger.debug('metric rollups refreshed', { tickets: ran.tickets, days: ran.days, ms: ran.ms });
+        })
+        .catch((error) => this.#logger.error('metric rollups failed', safeErrorFields(error)));
+    this.#timers.push(setTimeout(rollups, 10_000), setInterval(rollups, metricRollupsMs));
   }
 
   async stop(): Promise<void> {

@@ -35,3 +35,4 @@ export * from './admin-audit-log.ts';
 export * from './ticket-duplicates.ts';
 export * from './hotspot-warnings.ts';
 export * from './kb-quality.ts';
+export * from './metric-rollups.ts';
