@@ -12,6 +12,7 @@
 // (rawMetricsOf, what the dashboard read before the rollups). Migrates the
 // database first unless BENCH_MIGRATE=0.
 import { readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import { openPostgres, tickets } from '@hotline/db';
 import { sql } from 'drizzle-orm';
 import { addDays, localDayOf } from '../../api/src/domain/calendar/local-time.ts';
@@ -82,11 +83,19 @@ async function time(name: string, run: () => Promise<unknown>) {
 }
 
 let worst = 0;
+const mismatches: string[] = [];
 for (const [label, days] of [['month', 30], ['quarter', 91], ['year', 365]] as const) {
   const from = addDays(to, -(days - 1));
   for (const groupBy of METRIC_GROUPINGS) worst = Math.max(worst, await time(`metrics ${label} by ${groupBy}`, () => computeMetrics(ctx, { from, to, groupBy })));
-  if (process.env.BENCH_RAW === '1') for (const groupBy of METRIC_GROUPINGS) await time(`raw metrics ${label} by ${groupBy}`, () => rawMetricsOf(ctx, { from, to, groupBy }));
+  if (process.env.BENCH_RAW === '1') {
+    for (const groupBy of METRIC_GROUPINGS) {
+      await time(`raw metrics ${label} by ${groupBy}`, () => rawMetricsOf(ctx, { from, to, groupBy }));
+      const same = isDeepStrictEqual(await computeMetrics(ctx, { from, to, groupBy }), await rawMetricsOf(ctx, { from, to, groupBy }));
+      if (!same) mismatches.push(`${label} by ${groupBy}`);
+    }
+  }
   worst = Math.max(worst, await time(`volume ${label}`, () => computeVolumeProfile(ctx, { from, to })));
 }
 console.log(`slowest view: ${worst.toFixed(0)} ms (load ${load()})`);
+if (process.env.BENCH_RAW === '1') console.log(mismatches.length ? `ROLLUPS DIFFER FROM THE RAW QUERY: ${mismatches.join(', ')}` : 'rollups equal the raw query in every view');
 await database.close();
