@@ -3,7 +3,9 @@
 // server, or BENCH_DATABASE_URL; 800,000 tickets from npm run seed:volume).
 // Each view is the domain verb the page calls, for the last month, quarter and
 // year before the newest ticket, every grouping; the median of BENCH_RUNS runs,
-// printed with the load average. Target (issue 13): every view under 1 s.
+// printed with the load average. Target (issue 13): every view under 1 s. Then the
+// unit scorecards, a unit's card with its trend, the week's, month's and quarter's
+// reports, and the quarter's PDF and spreadsheet rendering.
 // The metrics read the daily rollups (api/src/domain/metrics/rollups.ts): the
 // first run on a database builds them (timed; BENCH_REBUILD=1 builds them again),
 // then a refresh's cost is timed on 1 … 1,000 random tickets of the last 60 days
@@ -20,6 +22,10 @@ import type { DomainContext } from '../../api/src/domain/context.ts';
 import { computeMetrics, METRIC_GROUPINGS, rawMetricsOf } from '../../api/src/domain/metrics/compute-metrics.ts';
 import { metricRollupStatus, recountMetricTickets, refreshMetricRollups, resetMetricRollups } from '../../api/src/domain/metrics/rollups.ts';
 import { computeVolumeProfile } from '../../api/src/domain/metrics/volume-profile.ts';
+import { scorecardsFor } from '../../api/src/domain/metrics/scorecards.ts';
+import { reportOf } from '../../api/src/domain/reports/report.ts';
+import { reportPdf } from '../../api/src/domain/reports/report-pdf.ts';
+import { reportXlsx } from '../../api/src/domain/reports/report-xlsx.ts';
 import { loadRules } from '../../api/src/domain/settings/rules.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS || 3);
@@ -96,6 +102,16 @@ for (const [label, days] of [['month', 30], ['quarter', 91], ['year', 365]] as c
   }
   worst = Math.max(worst, await time(`volume ${label}`, () => computeVolumeProfile(ctx, { from, to })));
 }
+// 单位考核 and 报告 (issue 13): built on the same metrics, plus their own reads (reopens, warnings, clusters).
+const month = to.slice(0, 7);
+const someUnit = [...rules.catalog.units.keys()][0]!;
+worst = Math.max(worst, await time('scorecards, month', () => scorecardsFor(ctx, { month })));
+worst = Math.max(worst, await time("a unit's card (6 months)", () => scorecardsFor(ctx, { month, unitId: someUnit })));
+for (const period of ['week', 'month', 'quarter'] as const) worst = Math.max(worst, await time(`report, ${period}`, () => reportOf(ctx, { period, at: to })));
+const quarter = await reportOf(ctx, { period: 'quarter', at: to });
+console.log(`  (the quarter's report: ${quarter.rankings.units.length} units, ${quarter.warnings.length} warnings, ${quarter.recurring.length} recurring problems, ${quarter.hardProblems?.length ?? 0} hard problems)`);
+await time('report PDF (quarter, rendering)', () => reportPdf(quarter));
+await time('report .xlsx (quarter, rendering)', () => reportXlsx(quarter));
 console.log(`slowest view: ${worst.toFixed(0)} ms (load ${load()})`);
 if (process.env.BENCH_RAW === '1') console.log(mismatches.length ? `ROLLUPS DIFFER FROM THE RAW QUERY: ${mismatches.join(', ')}` : 'rollups equal the raw query in every view');
 await database.close();

@@ -3,7 +3,7 @@ import { addDays, localDayOf } from '../calendar/local-time.ts';
 import type { DomainContext } from '../context.ts';
 import { validationError } from '../errors.ts';
 import { metricsOf, type Ratio } from './compute-metrics.ts';
-import { volumeOf } from './volume-profile.ts';
+import { categoryVolumeOf } from './volume-profile.ts';
 
 /**
  * 每月办理情况 for citizens (the portal's /figures): how many requests the
@@ -66,7 +66,7 @@ export async function publicFigures(ctx: DomainContext, query: z.infer<typeof Pu
 
   const from = firstDay(month);
   const to = partial ? today : addDays(firstDay(nextMonth(month)), -1);
-  const [metrics, volume] = await Promise.all([metricsOf(ctx, { from, to, groupBy: 'none' }), volumeOf(ctx, { from, to })]);
+  const [metrics, volume] = await Promise.all([metricsOf(ctx, { from, to, groupBy: 'none' }), categoryVolumeOf(ctx, { from, to })]);
   const all = metrics.groups.find((g) => g.key === 'all')!.metrics;
   const figures: PublicFigures = {
     month,

@@ -10,7 +10,7 @@ import { requireRole } from '../tickets/internal.ts';
 import { METRIC_NAMES, metricsOf, type MetricName, type Ratio } from '../metrics/compute-metrics.ts';
 import { lastFinishedPeriod, PERIOD_KINDS, periodOf, previousPeriod, type Period } from '../metrics/periods.ts';
 import { scorecardsOf, type Scorecards } from '../metrics/scorecards.ts';
-import { volumeOf } from '../metrics/volume-profile.ts';
+import { categoryVolumeOf } from '../metrics/volume-profile.ts';
 
 /**
  * 周报、月报、季报: the figures of a period against the one before, the units'
@@ -124,8 +124,8 @@ export async function reportOf(ctx: DomainContext, query: ReportQuery): Promise<
   const [metricsNow, metricsBefore, volumeNow, volumeBefore, rankings, warnings, recurring] = await Promise.all([
     metricsOf(ctx, { ...upTo(period), groupBy: 'none' }),
     metricsOf(ctx, { ...upTo(previous), groupBy: 'none' }),
-    volumeOf(ctx, upTo(period)),
-    volumeOf(ctx, upTo(previous)),
+    categoryVolumeOf(ctx, upTo(period)),
+    categoryVolumeOf(ctx, upTo(previous)),
     scorecardsOf(ctx, period),
     warningsOf(ctx, period),
     recurringOf(ctx, period, now, false),

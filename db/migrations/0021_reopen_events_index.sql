@@ -1,0 +1,1 @@
+CREATE INDEX "ticket_events_reopen_idx" ON "ticket_events" USING btree ("created_at") WHERE action = 'reopen' or (action = 'rate' and data->>'reopened' = 'true');
