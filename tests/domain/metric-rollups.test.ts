@@ -262,7 +262,9 @@ describe('metric rollups', () => {
     await expectExact();
   });
 
-  it.skipIf(engine !== 'postgres')('leave a refresh already running alone when asked to skip (PostgreSQL: two connections)', async () => {
+  // Two refreshes at once need two connections: PGlite has one (its refreshes queue, tested above), so
+  // this case exists on PostgreSQL only and is not registered on PGlite rather than skipped there.
+  if (engine === 'postgres') it('leave a refresh already running alone when asked to skip (PostgreSQL: two connections)', async () => {
     at('2026-11-27T10:00:00');
     await dispatchTo(await file(), 'util_water');
     let release!: () => void;
