@@ -20,7 +20,6 @@ afterAll(async () => {
   await portal?.close();
 });
 
-const password = (username: string) => portal.running.demoAccounts.find((a) => a.username === username)!.password;
 const location = { district: 'xiling', street: 'xiling_cuihu', address: '翠湖路 8 号' };
 
 async function file(body: Record<string, unknown>): Promise<string> {
@@ -50,11 +49,7 @@ describe('一并派单', () => {
     }
 
     const phone = await openPhone(browser);
-    await phone.page.goto(`${portal.url}/staff/login`);
-    await phone.page.getByLabel('用户名').fill('demo.dispatcher');
-    await phone.page.getByLabel('密码').fill(password('demo.dispatcher'));
-    await phone.page.getByRole('button', { name: '登录' }).click();
-    await phone.page.waitForURL(/\/staff(\?|$)/);
+    await portal.logIn(phone.page, 'demo.dispatcher');
     // 待派单 marks each of them with the others waiting.
     await phone.page.goto(`${portal.url}/staff?queue=dispatch`);
     expect(await phone.page.locator('[data-same-matter]').evaluateAll((tags) => tags.map((t) => t.getAttribute('data-same-matter')))).toEqual(['2', '2', '2']);

@@ -1,7 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { powHeaders } from '../support/pow.ts';
-import { inspect, launchBrowser, openPhone, type Visit } from './support/browser.ts';
+import { inspect, launchBrowser, openDesktop, openPhone } from './support/browser.ts';
 import { type Portal, startPortal } from './support/portal.ts';
 
 // 统计看板 on the whole system as npm start runs it: three tickets filed today
@@ -18,25 +18,6 @@ afterAll(async () => {
   await browser?.close();
   await portal?.close();
 });
-
-const password = (username: string) => portal.running.demoAccounts.find((a) => a.username === username)!.password;
-
-async function openDesktop(): Promise<Visit> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, deviceScaleFactor: 1, locale: 'zh-CN' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  return { context, page, problems, javaScript: true };
-}
-
-async function logIn(page: Page, username: string) {
-  await page.goto(`${portal.url}/staff/login`);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(password(username));
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForURL(/\/staff(\?|$)/);
-}
 
 describe('统计看板', () => {
   it('shows the period’s volume and metrics as charts with tables, accessible at both widths', async () => {
@@ -56,8 +37,8 @@ describe('统计看板', () => {
       });
       expect(res.status, await res.clone().text()).toBe(201);
     }
-    const desktop = await openDesktop();
-    await logIn(desktop.page, 'demo.supervisor');
+    const desktop = await openDesktop(browser);
+    await portal.logIn(desktop.page, 'demo.supervisor');
     await desktop.page.goto(`${portal.url}/staff/dashboard?groupBy=channel`);
     expect(await desktop.page.locator('[data-nav="dashboard"]').getAttribute('aria-current')).toBe('page');
     expect(await desktop.page.locator('[data-total]').getAttribute('data-total')).toBe('3');
@@ -69,7 +50,7 @@ describe('统计看板', () => {
     await inspect(desktop, 'dashboard-desktop');
 
     const phone = await openPhone(browser);
-    await logIn(phone.page, 'demo.supervisor');
+    await portal.logIn(phone.page, 'demo.supervisor');
     await phone.page.goto(`${portal.url}/staff/dashboard`);
     await inspect(phone, 'dashboard-phone');
     await desktop.context.close();

@@ -1,7 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { powHeaders } from '../support/pow.ts';
-import { inspect, launchBrowser, openPhone, type Visit } from './support/browser.ts';
+import { inspect, launchBrowser, openDesktop, openPhone } from './support/browser.ts';
 import { type Portal, startPortal } from './support/portal.ts';
 
 // 热点预警 in the staff area, on the whole system as npm start runs it: the
@@ -21,30 +21,11 @@ afterAll(async () => {
   await portal?.close();
 });
 
-const password = (username: string) => portal.running.demoAccounts.find((a) => a.username === username)!.password;
-
-async function openDesktop(): Promise<Visit> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, deviceScaleFactor: 1, locale: 'zh-CN' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  return { context, page, problems, javaScript: true };
-}
-
-async function logIn(page: Page, username: string) {
-  await page.goto(`${portal.url}/staff/login`);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(password(username));
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForURL(/\/staff(\?|$)/);
-}
-
 describe('热点预警', () => {
   it('a burst becomes one warning that a supervisor acknowledges and assigns, its tickets dispatched together', async () => {
-    const supervisor = await openDesktop();
+    const supervisor = await openDesktop(browser);
     const { page } = supervisor;
-    await logIn(page, 'demo.supervisor');
+    await portal.logIn(page, 'demo.supervisor');
     await page.goto(`${portal.url}/staff/hotspots`);
     // In the staff navigation, marked as the page shown.
     expect(await page.locator('[data-nav="hotspots"]').getAttribute('aria-current')).toBe('page');
@@ -115,7 +96,7 @@ describe('热点预警', () => {
 
     // The same warning at a street office's phone width.
     const phone = await openPhone(browser);
-    await logIn(phone.page, 'demo.supervisor');
+    await portal.logIn(phone.page, 'demo.supervisor');
     await phone.page.goto(page.url().replace(/&done=.*$/, ''));
     expect(await phone.page.locator('[data-ticket-row]').count()).toBe(15);
     await inspect(phone, 'hotspots-detail-phone');

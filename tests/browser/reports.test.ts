@@ -1,7 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { powHeaders } from '../support/pow.ts';
-import { inspect, launchBrowser, openPhone, type Visit } from './support/browser.ts';
+import { inspect, launchBrowser, openDesktop, openPhone } from './support/browser.ts';
 import { type Portal, startPortal } from './support/portal.ts';
 
 // 单位考核 and 报告 on the whole system as npm start runs it: two tickets
@@ -38,29 +38,10 @@ afterAll(async () => {
   await portal?.close();
 });
 
-const password = (username: string) => portal.running.demoAccounts.find((a) => a.username === username)!.password;
-
-async function openDesktop(): Promise<Visit> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, deviceScaleFactor: 1, locale: 'zh-CN', acceptDownloads: true });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  return { context, page, problems, javaScript: true };
-}
-
-async function logIn(page: Page, username: string) {
-  await page.goto(`${portal.url}/staff/login`);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(password(username));
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForURL(/\/staff(\?|$)/);
-}
-
 describe('单位考核', () => {
   it('ranks the month for the supervisor and opens a unit’s card with its trend', async () => {
-    const desktop = await openDesktop();
-    await logIn(desktop.page, 'demo.supervisor');
+    const desktop = await openDesktop(browser);
+    await portal.logIn(desktop.page, 'demo.supervisor');
     await desktop.page.locator('[data-nav="scorecards"]').click();
     await desktop.page.waitForURL(/\/staff\/scorecards/);
     const row = desktop.page.locator('[data-ranking] tr[data-unit="city_urban_mgmt"]');
@@ -76,7 +57,7 @@ describe('单位考核', () => {
 
   it('shows a unit only its own card', async () => {
     const phone = await openPhone(browser);
-    await logIn(phone.page, 'demo.unit');
+    await portal.logIn(phone.page, 'demo.unit');
     expect(await phone.page.locator('[data-nav="scorecards"]').innerText()).toBe('本单位考核');
     await phone.page.goto(`${portal.url}/staff/scorecards`);
     expect(await phone.page.locator('h1').innerText()).toBe('本单位考核');
@@ -91,8 +72,8 @@ describe('单位考核', () => {
 
 describe('报告', () => {
   it('shows this week’s report and downloads it as PDF and Excel', async () => {
-    const desktop = await openDesktop();
-    await logIn(desktop.page, 'demo.supervisor');
+    const desktop = await openDesktop(browser);
+    await portal.logIn(desktop.page, 'demo.supervisor');
     await desktop.page.locator('[data-nav="reports"]').click();
     await desktop.page.waitForURL(/\/staff\/reports/);
     await desktop.page.locator('select[name="period"]').selectOption('week');
@@ -115,7 +96,7 @@ describe('报告', () => {
     await desktop.context.close();
 
     const phone = await openPhone(browser);
-    await logIn(phone.page, 'demo.supervisor');
+    await portal.logIn(phone.page, 'demo.supervisor');
     await phone.page.goto(`${portal.url}/staff/reports?period=quarter`);
     expect(await phone.page.locator('[data-problems="hard"]').count()).toBe(1);
     await inspect(phone, 'report-quarter-phone');
@@ -124,13 +105,13 @@ describe('报告', () => {
 
   it('is refused to a unit, and the weights are changed by the administrator with errors at their fields', async () => {
     const phone = await openPhone(browser);
-    await logIn(phone.page, 'demo.unit');
+    await portal.logIn(phone.page, 'demo.unit');
     await phone.page.goto(`${portal.url}/staff/reports`);
     expect(await phone.page.locator('[data-forbidden]').count()).toBe(1);
     await phone.context.close();
 
-    const desktop = await openDesktop();
-    await logIn(desktop.page, 'demo.admin');
+    const desktop = await openDesktop(browser);
+    await portal.logIn(desktop.page, 'demo.admin');
     await desktop.page.goto(`${portal.url}/staff/admin/settings`);
     const form = desktop.page.locator('form[data-settings="scorecard"]');
     for (const label of ['按期办结率', '联系率', '过程满意率', '结果满意率', '解决率']) await form.getByLabel(label).fill('0');

@@ -23,6 +23,16 @@ export interface Visit {
 }
 
 /** A phone-sized browser window (390×844), with or without JavaScript, optionally with the citizen's cookies. */
+/** A desktop window (1366 × 768), for the staff screens; downloads allowed. */
+export async function openDesktop(browser: Browser): Promise<Visit> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, deviceScaleFactor: 1, locale: 'zh-CN', acceptDownloads: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  return { context, page, problems, javaScript: true };
+}
+
 export async function openPhone(browser: Browser, options: { javaScript?: boolean; width?: number } = {}): Promise<Visit> {
   const context = await browser.newContext({
     viewport: { width: options.width ?? 390, height: 844 },

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../../api/src/config.ts';
@@ -15,6 +16,8 @@ export interface Portal {
   running: Running;
   /** Calls the API as a demo staff member (logs in on first use). */
   staff(username: 'demo.operator' | 'demo.dispatcher' | 'demo.unit' | 'demo.supervisor', path: string, body?: unknown): Promise<{ status: number; json: any }>;
+  /** Logs a demo staff member in at /staff/login in the browser, as a person would. */
+  logIn(page: Page, username: string): Promise<void>;
   /** Moves a filed ticket to 已答复 as the hotline and 市城市管理局 would. */
   replyAsUnit(ticketNo: string, reply: string, category?: string): Promise<void>;
   close(): Promise<void>;
@@ -59,6 +62,13 @@ export async function startPortal(options: { powBits?: number } = {}): Promise<P
     url: running.url,
     running,
     staff,
+    async logIn(page, username) {
+      await page.goto(`${running.url}/staff/login`);
+      await page.getByLabel('用户名').fill(username);
+      await page.getByLabel('密码').fill(running.demoAccounts.find((a) => a.username === username)!.password);
+      await page.getByRole('button', { name: '登录' }).click();
+      await page.waitForURL(/\/staff(\?|$)/);
+    },
     async replyAsUnit(ticketNo, reply, category = 'urban_management.city_appearance') {
       const steps: [Parameters<Portal['staff']>[0], string, unknown][] = [
         ['demo.operator', 'accept', { category }],
