@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { type Database, openDatabase, safeErrorFields } from '@hotline/db';
 import { type Bots, createBots, PUBLIC_EVENT_TOPIC } from '@hotline/bots';
-import { createChatModel, type EmbeddedMeili, shippedIntakeModel, shippedIntakeModelStats } from '@hotline/knowledge';
+import { createChatModel, type EmbeddedMeili, retrainIntakeModelInWorker, shippedIntakeModelStats } from '@hotline/knowledge';
 import type { Config } from './config.ts';
 import { localDayOf } from './domain/calendar/local-time.ts';
 import { officialYears } from './domain/calendar/working-calendar.ts';
@@ -57,6 +57,8 @@ export interface StartOptions {
 
 export async function start(config: Config, options: StartOptions = {}): Promise<Running> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  // The intake model trains from the repository's data on a worker thread (about a second of CPU) while the database and search start.
+  const intakeModel = shippedIntakeModelStats() ? null : retrainIntakeModelInWorker();
   // Before the database opens: a start without its key must not file tickets.
   useQueryCodeKey(loadQueryCodeKey(config.queryCodeKey, config.dataDir));
   const database =
@@ -88,10 +90,6 @@ export async function start(config: Config, options: StartOptions = {}): Promise
       sharedDatabase: database.engine === 'postgres',
     });
     const systemCtx = { db: database.db, actor: { kind: 'system' as const, job: 'seed' }, now: () => new Date(), rules: await rules.get() };
-    // The intake model trains from the repository's data now (about 0.7 s of CPU), not on a citizen's first message.
-    shippedIntakeModel();
-    const modelStats = shippedIntakeModelStats();
-    if (modelStats) logger.info('intake model trained', { examples: modelStats.examples, ms: Math.round(modelStats.ms) });
     const seededKnowledge = await seedKnowledge(systemCtx);
     if (seededKnowledge.entries > 0) logger.info('knowledge content imported', seededKnowledge);
     await knowledge.prepareIndex().catch((error) => logger.warn('search index not prepared yet; it will catch up', { error: String((error as Error).message ?? error).slice(0, 300) }));
@@ -111,6 +109,13 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     bots.mountWebhooks(app); // before the portal's catch-all
     const siteMounted = await mountSite(app, deps, options.siteDir);
     if (!siteMounted) logger.warn('portal not built: run npm run build:site');
+    // Trained before the first request, not on a citizen's first message.
+    if (intakeModel) {
+      const waited = performance.now();
+      await intakeModel;
+      const modelStats = shippedIntakeModelStats();
+      if (modelStats) logger.info('intake model trained', { examples: modelStats.examples, ms: Math.round(modelStats.ms), waitedMs: Math.round(performance.now() - waited) });
+    }
     server = await new Promise<ServerType>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
       s.once('error', reject);

@@ -46,7 +46,7 @@ describe('corrections', () => {
   it('records what staff changed at acceptance and dispatch, by whom, and nothing when they keep the suggestion', async () => {
     const kept = await file({});
     await ok(operator, kept, 'accept', { type: 'complaint', category: 'utilities.water_outage' });
-    const no = await file({ type: 'praise', category: 'utilities.water_outage', title: '村里水管', description: TEXT });
+    const no = await file({ type: 'praise', category: 'utilities.water_outage', title: '水管', description: TEXT });
     await ok(operator, no, 'accept', { type: 'suggestion' });
     await ok(dispatcher, no, 'dispatch', { category: 'agriculture_rural', leadUnitId: 'util_water', coUnitIds: [] });
 

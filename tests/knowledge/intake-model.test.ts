@@ -1,4 +1,17 @@
-import { combineReading, type IntakeCatalog, type IntakeExample, INTAKE_WEIGHTS, readIntakeExamples, retrainIntakeModel, type RuleReading, splitTrainDev, trainIntakeModel, trainingFiles } from '@hotline/knowledge';
+import {
+  combineReading,
+  type IntakeCatalog,
+  type IntakeExample,
+  INTAKE_WEIGHTS,
+  readIntakeExamples,
+  retrainIntakeModel,
+  retrainIntakeModelInWorker,
+  type RuleReading,
+  shippedIntakeModel,
+  splitTrainDev,
+  trainIntakeModel,
+  trainingFiles,
+} from '@hotline/knowledge';
 import { describe, expect, it } from 'vitest';
 
 const top = <K>(scores: Map<K, number> | null) => [...(scores ?? [])].sort((a, b) => b[1] - a[1])[0]?.[0];
@@ -50,7 +63,11 @@ describe('intake model', () => {
     const devTexts = new Set(dev.map((e) => e.text));
     expect(train.some((e) => devTexts.has(e.text) && !dev.includes(e))).toBe(false);
     expect(splitTrainDev(examples).dev.map((e) => e.text)).toEqual(dev.map((e) => e.text));
-    // Every 10th example: TRAIN is grouped by category, so its first few hundred may be one category alone.
+    // A new data file moves no old message between TRAIN and DEV, and the file order does not matter.
+    const grown = splitTrainDev([...examples.slice(0, 2000).reverse(), { text: '新写的一条留言：小区门口的路灯不亮了', category: 'urban_management' }]);
+    expect(grown.dev.filter((e) => devTexts.has(e.text)).length).toBe(dev.filter((e) => examples.indexOf(e) < 2000).length);
+    expect(grown.train.some((e) => devTexts.has(e.text))).toBe(false);
+    // Every 10th example of TRAIN.
     const sample = train.filter((_, i) => i % 10 === 0);
     const a = trainIntakeModel(sample).predict('小区门口垃圾三天没人收');
     const b = trainIntakeModel(sample).predict('小区门口垃圾三天没人收');
@@ -65,6 +82,23 @@ describe('intake model', () => {
     const [best] = [...category].sort((a, b) => b[1] - a[1])[0]!;
     expect(best).toBe('urban_management');
   });
+
+  it('trains the same model on a worker thread, and the old one answers until it is done', async () => {
+    const old = retrainIntakeModel();
+    const training = retrainIntakeModelInWorker();
+    expect(shippedIntakeModel()).toBe(old);
+    const model = await training;
+    expect(shippedIntakeModel()).toBe(model);
+    expect(model).not.toBe(old);
+    for (const text of ['小区门口垃圾三天没人收', '楼道里一股煤气味，邻居家敲门没人应', '请问居住证怎么办理']) {
+      const a = model.predict(text);
+      const b = old.predict(text);
+      expect([...a.category!]).toEqual([...b.category!]);
+      expect(a.urgent).toBe(b.urgent);
+      expect([...a.type!]).toEqual([...b.type!]);
+    }
+    expect(model.trainedOn).toEqual(old.trainedOn);
+  }, 30_000);
 });
 
 describe('rules and model combined', () => {

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { type Db, jobRuns, kbLearnedQuestions } from '@hotline/db';
-import { type IntakeExample, type IntakeModel, readIntakeExamples, retrainIntakeModel, shippedIntakeModelStats, URGENT_THRESHOLD } from '@hotline/knowledge';
+import { type IntakeExample, type IntakeModel, readIntakeExamples, retrainIntakeModel, retrainIntakeModelInWorker, shippedIntakeModelStats, URGENT_THRESHOLD } from '@hotline/knowledge';
 import { count, eq } from 'drizzle-orm';
 import { correctionExamples } from '../domain/tickets/intake-corrections.ts';
 import { claimJobPeriod } from './job-claims.ts';
@@ -22,11 +22,11 @@ export interface RetrainResult {
  * Retrains the intake model of this process from the shipped training files
  * plus every correction staff made (intake_corrections), and swaps it in:
  * drafts and new tickets use it from the next message on. Training runs on
- * this thread (≈ 1–3 s of CPU); the few requests arriving meanwhile wait.
+ * a worker thread (≈ 1–3 s of CPU); the old model answers meanwhile.
  */
 export async function retrainFromCorrections(db: Db): Promise<RetrainResult> {
   const corrections = await correctionExamples(db);
-  retrainIntakeModel(corrections);
+  await retrainIntakeModelInWorker(corrections);
   const stats = shippedIntakeModelStats();
   return { corrections: corrections.length, learnedQuestions: await countLearned(db), examples: stats?.examples ?? 0, ms: Math.round(stats?.ms ?? 0) };
 }

@@ -26,6 +26,15 @@ export interface LinearOptions {
 
 export const LINEAR_DEFAULTS: LinearOptions = { epochs: 6, rate: 0.5, l2: 1e-5, seed: 12345 };
 
+/** A trained model's arrays as they are (no copy), for handing it from a worker thread to another. */
+export interface LinearModelParts {
+  classes: string[];
+  groups: number[][];
+  features: number;
+  weights: Float32Array;
+  bias: Float32Array;
+}
+
 export interface LinearModelJson {
   classes: string[];
   groups: number[][];
@@ -130,6 +139,14 @@ export class LinearModel {
     }
     const p = group.length ? this.groupProbabilities(x, group) : new Float64Array(0);
     return new Map(group.map((k, g) => [this.classes[k]!, p[g]!]));
+  }
+
+  parts(): LinearModelParts {
+    return { classes: [...this.classes], groups: this.groups.map((g) => [...g]), features: this.features, weights: this.weights, bias: this.bias };
+  }
+
+  static fromParts(p: LinearModelParts): LinearModel {
+    return new LinearModel(p.classes, p.features, p.groups, p.weights, p.bias);
   }
 
   toJSON(): LinearModelJson {
