@@ -55,7 +55,7 @@ async function logIn(page: Page, username: Demo, path = '/staff/kb') {
   await page.waitForURL(new RegExp(path.replace(/[/?]/g, '\\$&')));
 }
 
-const CRANE = '小区门口工地的塔吊在大风里晃得厉害';
+const ARCH = '小区门口的充气拱门晃得厉害';
 const draftValue = (page: Page, key: string) => page.locator(`[data-draft="${key}"] [data-draft-value]`).textContent();
 
 describe('受理规则', () => {
@@ -112,48 +112,48 @@ describe('受理规则', () => {
     await page.locator('[data-rule-add="urgency"]').click();
     await page.waitForURL(/new=urgency$/);
     expect(await page.locator('h1').textContent()).toBe('新增紧急程度规则');
-    await page.getByLabel(/^规则编号/).fill('u-crane-sway');
+    await page.getByLabel(/^规则编号/).fill('u-arch-sway');
     expect(await page.getByLabel(/^目标/).inputValue()).toBe('urgent');
-    await page.getByLabel(/^关键词（任一）/).fill('塔吊、吊车');
+    await page.getByLabel(/^关键词（任一）/).fill('充气拱门、气模');
     await page.getByLabel(/^须同时包含/).fill('晃');
-    await page.getByLabel(/^说明/).fill('塔吊、吊车摇晃');
-    await page.getByLabel('市民的留言').fill(CRANE);
+    await page.getByLabel(/^说明/).fill('充气拱门被风吹晃');
+    await page.getByLabel('市民的留言').fill(ARCH);
     await page.getByRole('button', { name: '试一试' }).click();
     await page.waitForURL(/new=urgency#try$/);
     // Tried with the rule as typed, not saved: it fired on its words, and the draft is urgent where the stored rules leave it normal.
     expect(await page.locator('[data-try-result]').getAttribute('data-using')).toBe('given');
     expect(await page.locator('[data-edited-fired]').getAttribute('data-edited-fired')).toBe('1');
-    expect(await page.locator('[data-fired="u-crane-sway"] mark').allTextContents()).toEqual(['塔吊', '晃']);
+    expect(await page.locator('[data-fired="u-arch-sway"] mark').allTextContents()).toEqual(['充气拱门', '晃']);
     expect(await draftValue(page, 'urgency')).toBe('紧急');
     expect(await page.locator('[data-draft="urgency"]').getAttribute('data-changed')).toBe('1');
     expect(await page.locator('[data-draft="urgency"] [data-draft-was]').textContent()).toBe('现在（已保存的规则）：一般');
-    expect(await storedRule('u-crane-sway')).toBeUndefined();
+    expect(await storedRule('u-arch-sway')).toBeUndefined();
     // The form keeps what was typed.
-    expect(await page.getByLabel(/^关键词（任一）/).inputValue()).toBe('塔吊、吊车');
+    expect(await page.getByLabel(/^关键词（任一）/).inputValue()).toBe('充气拱门、气模');
     await inspect(visit, 'kb-intake-rule-new-1366');
 
     await page.getByRole('button', { name: '保存' }).click();
-    await page.waitForURL(/done=saved&rule=u-crane-sway#rule-u-crane-sway$/);
-    expect(await page.locator('[data-done="saved"]').textContent()).toContain('u-crane-sway');
+    await page.waitForURL(/done=saved&rule=u-arch-sway#rule-u-arch-sway$/);
+    expect(await page.locator('[data-done="saved"]').textContent()).toContain('u-arch-sway');
     await page.reload();
-    const row = page.locator('[data-rule-kind="urgency"] [data-rule="u-crane-sway"]');
+    const row = page.locator('[data-rule-kind="urgency"] [data-rule="u-arch-sway"]');
     expect(await row.locator('td').nth(1).textContent()).toBe('紧急');
-    expect(await row.locator('td').nth(2).textContent()).toBe('塔吊、吊车');
-    expect(await storedRule('u-crane-sway')).toMatchObject({ kind: 'urgency', target: 'urgent', any: ['塔吊', '吊车'], all: ['晃'], note: '塔吊、吊车摇晃', active: true });
+    expect(await row.locator('td').nth(2).textContent()).toBe('充气拱门、气模');
+    expect(await storedRule('u-arch-sway')).toMatchObject({ kind: 'urgency', target: 'urgent', any: ['充气拱门', '气模'], all: ['晃'], note: '充气拱门被风吹晃', active: true });
     // The intake everyone uses has it at once.
-    const draft = await fetch(`${portal.url}/api/intake/draft`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: CRANE, channel: 'web' }) }).then(
+    const draft = await fetch(`${portal.url}/api/intake/draft`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: ARCH, channel: 'web' }) }).then(
       (r) => r.json() as Promise<{ draft: { urgency: string }; evidence: { urgency: string[] } }>,
     );
-    expect(draft.evidence.urgency).toContain('u-crane-sway');
+    expect(draft.evidence.urgency).toContain('u-arch-sway');
     expect(draft.draft.urgency).toBe('urgent');
 
     // The API's message at the field it is about.
-    await row.getByRole('link', { name: '修改规则 u-crane-sway' }).click();
-    await page.waitForURL(/edit=u-crane-sway$/);
+    await row.getByRole('link', { name: '修改规则 u-arch-sway' }).click();
+    await page.waitForURL(/edit=u-arch-sway$/);
     await page.getByLabel(/^关键词（任一）/).fill('');
     await page.getByLabel(/^须同时包含/).fill('');
     await page.getByRole('button', { name: '保存' }).click();
-    await page.waitForURL(/edit=u-crane-sway$/);
+    await page.waitForURL(/edit=u-arch-sway$/);
     const any = page.getByLabel(/^关键词（任一）/);
     expect(await any.getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('#rule-any-error').textContent()).toBe('“关键词（任一）”和“须同时包含”不能都为空');
@@ -161,24 +161,24 @@ describe('受理规则', () => {
     expect(await page.locator('[data-error-summary]').textContent()).toContain('关键词（任一）：“关键词（任一）”和“须同时包含”不能都为空');
     await inspect(visit, 'kb-intake-rule-invalid-1366');
 
-    await any.fill('塔吊、吊车、脚手架');
+    await any.fill('充气拱门、气模、彩虹门');
     await page.getByLabel(/^须同时包含/).fill('晃');
     await page.getByLabel(/^权重/).fill('5');
     await page.getByRole('button', { name: '保存' }).click();
     await page.waitForURL(/done=saved/);
-    await page.goto(`${portal.url}/staff/kb/intake-rules?edit=u-crane-sway`);
-    expect(await page.getByLabel(/^关键词（任一）/).inputValue()).toBe('塔吊、吊车、脚手架');
+    await page.goto(`${portal.url}/staff/kb/intake-rules?edit=u-arch-sway`);
+    expect(await page.getByLabel(/^关键词（任一）/).inputValue()).toBe('充气拱门、气模、彩虹门');
     expect(await page.getByLabel(/^权重/).inputValue()).toBe('5');
 
     // Removing asks first.
     await page.getByRole('button', { name: '删除规则' }).click();
-    await page.waitForURL(/edit=u-crane-sway$/);
-    expect(await page.locator('[data-confirm-remove]').textContent()).toContain('确定删除规则 u-crane-sway 吗');
-    expect(await storedRule('u-crane-sway')).toBeDefined();
+    await page.waitForURL(/edit=u-arch-sway$/);
+    expect(await page.locator('[data-confirm-remove]').textContent()).toContain('确定删除规则 u-arch-sway 吗');
+    expect(await storedRule('u-arch-sway')).toBeDefined();
     await page.getByRole('button', { name: '确认删除' }).click();
-    await page.waitForURL(/done=removed&rule=u-crane-sway$/);
-    expect(await page.locator('[data-rule="u-crane-sway"]').count()).toBe(0);
-    expect(await storedRule('u-crane-sway')).toBeUndefined();
+    await page.waitForURL(/done=removed&rule=u-arch-sway$/);
+    expect(await page.locator('[data-rule="u-arch-sway"]').count()).toBe(0);
+    expect(await storedRule('u-arch-sway')).toBeUndefined();
     await visit.context.close();
   });
 
