@@ -260,7 +260,7 @@ interface WorkerReply {
 }
 
 /** A training on a worker thread not yet adopted: its reply port, and a flag the worker raises once it has posted. */
-let inFlight: { port: MessagePort; posted: Int32Array; started: number; adopt: (reply: WorkerReply) => IntakeModel; fail: () => IntakeModel } | null = null;
+let inFlight: { port: MessagePort; posted: Int32Array; adopt: (reply: WorkerReply) => IntakeModel; fail: () => IntakeModel } | null = null;
 
 /**
  * The same training on a worker thread: the server starts it first thing
@@ -284,7 +284,6 @@ export function retrainIntakeModelInWorker(extra: readonly IntakeExample[] = [])
     const job = {
       port: port1,
       posted,
-      started,
       adopt: (reply: WorkerReply) => {
         if (inFlight === job) inFlight = null;
         const model = intakeModelOf(reply.parts);

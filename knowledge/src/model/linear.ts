@@ -35,14 +35,6 @@ export interface LinearModelParts {
   bias: Float32Array;
 }
 
-export interface LinearModelJson {
-  classes: string[];
-  groups: number[][];
-  features: number;
-  weights: number[];
-  bias: number[];
-}
-
 /** Deterministic pseudo-random numbers (mulberry32): the same data trains the same model. */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
@@ -147,9 +139,5 @@ export class LinearModel {
 
   static fromParts(p: LinearModelParts): LinearModel {
     return new LinearModel(p.classes, p.features, p.groups, p.weights, p.bias);
-  }
-
-  toJSON(): LinearModelJson {
-    return { classes: [...this.classes], groups: this.groups.map((g) => [...g]), features: this.features, weights: [...this.weights], bias: [...this.bias] };
   }
 }
