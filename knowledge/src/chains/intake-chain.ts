@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { normalizeText } from '../text/normalize.ts';
 import type { Vocabulary } from '../text/vocabulary.ts';
 import { type IntakeModel, type IntakePrediction, shippedIntakeModel } from '../model/intake-model.ts';
-import { EMERGENCY_ADVICE, type EmergencyFinding, matchedWords, type PreparedRule, ruleMatches, type RuleText, ruleText } from './intake-rules.ts';
+import { canonicalClauses, EMERGENCY_ADVICE, type EmergencyFinding, matchedWords, type PreparedRule, ruleMatches, type RuleText, ruleText } from './intake-rules.ts';
 import { readUrgency, URGENT_THRESHOLD, urgencyVerdict, withoutPlaces } from './urgency.ts';
 import { extractJson, replyText } from './llm.ts';
 
@@ -107,9 +107,9 @@ type RuleTextDeps = Pick<IntakeDeps, 'catalog' | 'vocabulary'>;
 
 /** A message as the rules read it: emergencies from the whole text, everything else from the topic (the text without place names). */
 function readTexts(deps: RuleTextDeps, text: string): { whole: RuleText; topic: string; topicText: RuleText } {
-  const whole = ruleText(text, deps.vocabulary ? [deps.vocabulary.canonicalize(text)] : []);
+  const whole = ruleText(text, deps.vocabulary ? [canonicalClauses(text, deps.vocabulary)] : []);
   const topic = withoutPlaces(deps.catalog, text);
-  const topicText = ruleText(topic, deps.vocabulary ? [deps.vocabulary.canonicalize(topic)] : []);
+  const topicText = ruleText(topic, deps.vocabulary ? [canonicalClauses(topic, deps.vocabulary)] : []);
   return { whole, topic, topicText };
 }
 
@@ -184,7 +184,7 @@ export interface IntakeWeights {
   urgentThreshold: number;
 }
 
-export const INTAKE_WEIGHTS: IntakeWeights = { categoryRules: 0.25, subcategoryRules: 0.25, typeRules: 0.25, typeFallback: 0.1, urgentThreshold: URGENT_THRESHOLD };
+export const INTAKE_WEIGHTS: IntakeWeights = { categoryRules: 0.1, subcategoryRules: 0.25, typeRules: 0.5, typeFallback: 0, urgentThreshold: URGENT_THRESHOLD };
 
 const best = <K>(scores: Map<K, number>): K | undefined => [...scores.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
 const shares = <K>(scores: Map<K, number>): Map<K, number> => {

@@ -1,6 +1,7 @@
 import type { EmergencyNumber, IntakeRuleKind } from '@hotline/db/enums';
-import { normalizeText } from '../text/normalize.ts';
-import { readings } from '../text/pinyin.ts';
+import { normalizeMarkingBreaks, normalizeText } from '../text/normalize.ts';
+import type { Vocabulary } from '../text/vocabulary.ts';
+import { contextReadings, readings, syllable } from '../text/pinyin.ts';
 
 export interface IntakeRule {
   id: string;
@@ -18,6 +19,10 @@ export interface RuleText {
   chars: string[];
   /** The toneless readings of each character. */
   readings: string[][];
+  /** Characters' readings in their context, each found on first use (see readingInPlace()). */
+  context?: string[];
+  /** Whether it is a letter of thanks (see isThanks()), found on first use. */
+  thanks?: boolean;
   /** Other readings to match too (e.g. with synonyms made canonical). */
   variants: string[];
   /** Positions of each syllable, built on first use: a sound match can only start where its first syllable is. */
@@ -28,8 +33,27 @@ export interface RuleText {
   foundBy?: Map<WordIndex, Set<PreparedWord>>;
 }
 
+/** Where a message's clauses meet in a RuleText: no rule word matches across it. */
+export const CLAUSE_BREAK = '|';
+
+/**
+ * The text normalised as normalizeText does, but with a CLAUSE_BREAK where
+ * punctuation or spaces separated Chinese words: a rule word must lie within
+ * one clause, so 打上了 in "…早就打上了" stays away from 打伤 and
+ * "（女儿代老人打）我妈…" does not read as 打我妈. Runs of Latin letters
+ * and digits are still joined (gas leak is gasleak, as rule words are).
+ */
+export function normalizeClauses(raw: string): string {
+  return normalizeMarkingBreaks(raw, CLAUSE_BREAK);
+}
+
+/** The text's synonyms made canonical, clause by clause (the variant rules also match). */
+export function canonicalClauses(raw: string, vocabulary: Vocabulary): string {
+  return vocabulary.canonicalizeMarkingBreaks(raw, CLAUSE_BREAK);
+}
+
 export function ruleText(raw: string, variants: string[] = []): RuleText {
-  const normalized = normalizeText(raw);
+  const normalized = normalizeClauses(raw);
   const chars = [...normalized];
   // Every field present from the start: one object shape for the hot loop in found().
   return {
@@ -38,6 +62,8 @@ export function ruleText(raw: string, variants: string[] = []): RuleText {
     readings: chars.map(readings),
     variants: variants.filter((v) => v && v !== normalized),
     starts: undefined,
+    context: undefined,
+    thanks: undefined,
     pieces: undefined,
     foundBy: undefined,
   };
@@ -47,7 +73,10 @@ export function ruleText(raw: string, variants: string[] = []): RuleText {
 interface PreparedWord {
   text: string;
   chars: string[];
+  /** Every reading of each character: finds the places a sound match may start. */
   readings: string[][] | null;
+  /** Each character's reading in the word (埋了两 is mai le liang, never man le liang). */
+  context: string[];
   /** The index of every word of the rules prepared with it. */
   index: WordIndex;
 }
@@ -84,13 +113,33 @@ function soundsLike(word: PreparedWord, text: RuleText): boolean {
     let same = 0;
     let k = 0;
     for (; k < n; k++) {
-      // A polyphone may be read either way (泄露 is xie lou, 露 alone lu).
-      if (!text.readings[i + k]!.some((r) => wanted[k]!.includes(r))) break;
-      if (text.chars[i + k] === word.chars[k]) same++;
+      if (text.chars[i + k] === word.chars[k]) {
+        same++;
+        continue;
+      }
+      // A character typed instead must say the word's syllable where it stands
+      // (泄露 for 泄漏: xie lou), not by some other reading of it: 满 is never
+      // 埋 (man, as in 埋怨) and 圈 never 卷 (juan, as in 猪圈).
+      const said = word.context[k]!;
+      if (!text.readings[i + k]!.includes(said)) break;
+      // Most characters read as usual; only a rarer reading needs the neighbours (slow).
+      if (syllable(text.chars[i + k]!) !== said && readingInPlace(text, i + k) !== said) break;
     }
     if (k === n && same * 2 >= n) return true;
   }
   return false;
+}
+
+/** How the character at `at` reads among its neighbours (pinyin-pro's phrase table needs only a few), remembered. */
+function readingInPlace(text: RuleText, at: number): string {
+  text.context ??= [];
+  let reading = text.context[at];
+  if (reading === undefined) {
+    const from = Math.max(0, at - 3);
+    reading = contextReadings(text.chars.slice(from, at + 4).join(''))[at - from] ?? '';
+    text.context[at] = reading;
+  }
+  return reading;
 }
 
 export interface PreparedRule extends IntakeRule {
@@ -167,6 +216,19 @@ function found(word: PreparedWord, text: RuleText): boolean {
 }
 
 /**
+ * A letter of thanks or praise tells of a danger that is over (消防五分钟就到了,
+ * 抢救产后大出血保住了我的生命): no emergency or urgency rule reads one, known
+ * by these words or by opening with 感谢 or 谢谢. None of the training
+ * material's urgent messages has either; a closing 谢谢 ("请尽快处理，谢谢")
+ * does not count.
+ */
+const THANKS = ['表扬', '致谢', '点赞', '点个赞', '锦旗', '特此', '感谢信', '致信', '衷心感谢', '由衷感谢', '十分感谢', '非常感谢', '万分感谢', '想感谢', '要感谢', '感谢你们', '感谢他们'];
+function isThanks(text: RuleText): boolean {
+  text.thanks ??= text.normalized.startsWith('感谢') || text.normalized.startsWith('谢谢') || THANKS.some((w) => text.normalized.includes(w));
+  return text.thanks;
+}
+
+/**
  * An editor-tuned rule matches when the text contains one of `any` (when
  * given), every one of `all`, and none of `none`. `any` and `all` words of
  * three or more characters also match by sound, so pinyin-input typos
@@ -174,6 +236,7 @@ function found(word: PreparedWord, text: RuleText): boolean {
  */
 export function ruleMatches(rule: PreparedRule, text: RuleText): boolean {
   if (rule.anyWords.length === 0 && rule.allWords.length === 0) return false;
+  if ((rule.kind === 'emergency' || rule.kind === 'urgency') && isThanks(text)) return false;
   if (rule.anyWords.length > 0 && !rule.anyWords.some((w) => found(w, text))) return false;
   if (!rule.allWords.every((w) => found(w, text))) return false;
   return !rule.none.some((w) => text.normalized.includes(w) || text.variants.some((v) => v.includes(w)));
@@ -196,6 +259,7 @@ export function prepareRules(rules: readonly IntakeRule[]): PreparedRule[] {
         chars,
         // Two-character words have too many homophones (到地 and 倒地) to match by sound.
         readings: chars.length >= 3 && /^\p{Script=Han}+$/u.test(text) ? chars.map(readings) : null,
+        context: chars.length >= 3 && /^\p{Script=Han}+$/u.test(text) ? contextReadings(text) : [],
         index,
       };
       if (chars.length <= SHORT_WORD) index.short.set(text, [...(index.short.get(text) ?? []), word]);

@@ -1,7 +1,7 @@
 import type { EmergencyNumber } from '@hotline/db/enums';
 import { type IntakeModel, shippedIntakeModel } from '../model/intake-model.ts';
 import type { Vocabulary } from '../text/vocabulary.ts';
-import { detectEmergency, type EmergencyFinding, matchedWords, type PreparedRule, ruleMatches, type RuleText, ruleText } from './intake-rules.ts';
+import { canonicalClauses, detectEmergency, type EmergencyFinding, matchedWords, type PreparedRule, ruleMatches, type RuleText, ruleText } from './intake-rules.ts';
 
 /** The districts and streets whose names say where, not what (the intake catalog's shape). */
 export interface PlaceNames {
@@ -44,7 +44,7 @@ export function readUrgency(rules: readonly PreparedRule[], whole: RuleText, top
 }
 
 /** The model's urgency probability at or above which a message is urgent; chosen on DEV (README, npm run eval:intake -- --tune). */
-export const URGENT_THRESHOLD = 0.4;
+export const URGENT_THRESHOLD = 0.25;
 
 export interface UrgencyDecision {
   urgency: 'normal' | 'urgent';
@@ -95,9 +95,9 @@ export interface UrgencyDeps {
  * enough for the filing path (a fraction of a millisecond).
  */
 export function decideUrgency(deps: UrgencyDeps, text: string): UrgencyDecision {
-  const whole = ruleText(text, deps.vocabulary ? [deps.vocabulary.canonicalize(text)] : []);
+  const whole = ruleText(text, deps.vocabulary ? [canonicalClauses(text, deps.vocabulary)] : []);
   const topic = withoutPlaces(deps.catalog, text);
-  const topicText = topic === text ? whole : ruleText(topic, deps.vocabulary ? [deps.vocabulary.canonicalize(topic)] : []);
+  const topicText = topic === text ? whole : ruleText(topic, deps.vocabulary ? [canonicalClauses(topic, deps.vocabulary)] : []);
   const model = deps.model === undefined ? shippedIntakeModel() : deps.model;
   return urgencyVerdict(readUrgency(deps.rules, whole, topicText), model ? model.predictUrgent(topic) : null);
 }

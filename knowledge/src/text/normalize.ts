@@ -18,6 +18,22 @@ export function normalizeText(raw: string): string {
     .replace(/[^\p{L}\p{N}]+/gu, '');
 }
 
+/**
+ * Like normalizeText, but with `mark` where punctuation or spaces separated
+ * words, except between two Latin letters or digits (gas leak stays gasleak,
+ * as normalizeText has it). One conversion for the whole text.
+ */
+export function normalizeMarkingBreaks(raw: string, mark: string): string {
+  return toSimplified(raw.normalize('NFKC'))
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, (gap: string, at: number, whole: string) => {
+      const before = whole[at - 1];
+      const after = whole[at + gap.length];
+      if (before === undefined || after === undefined) return '';
+      return /[a-z0-9]/.test(before) && /[a-z0-9]/.test(after) ? '' : mark;
+    });
+}
+
 /** Like normalizeText, but keeps single spaces where words or sentences were separated. */
 export function normalizeKeepingSpaces(raw: string): string {
   return toSimplified(raw.normalize('NFKC'))

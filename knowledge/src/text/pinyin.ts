@@ -4,7 +4,7 @@ const HAN = /\p{Script=Han}/u;
 const cache = new Map<string, string>();
 
 /** The toneless syllable of one character (its most common reading), remembered. */
-function syllable(ch: string): string {
+export function syllable(ch: string): string {
   let value = cache.get(ch);
   if (value === undefined) {
     value = HAN.test(ch) ? pinyin(ch, { toneType: 'none' }) : ch;
@@ -52,4 +52,22 @@ export function pinyinTerms(canonical: string): string[] {
   }
   flush();
   return terms;
+}
+
+/**
+ * Toneless pinyin of each character as read in its context (埋了 is mai le,
+ * 圈进去 quan jin qu, 泄露 xie lou); other characters unchanged, one entry per
+ * character. For checking a homophone typo: the typist said the intended
+ * word's syllables, so the character typed instead reads them in place.
+ */
+export function contextReadings(text: string): string[] {
+  const out: string[] = [];
+  for (const run of text.match(/\p{Script=Han}+|[^\p{Script=Han}]+/gu) ?? []) {
+    if (HAN.test(run[0]!)) {
+      const read = pinyin(run, { type: 'array', toneType: 'none' }) as string[];
+      if (read.length === [...run].length) out.push(...read);
+      else out.push(...[...run].map(syllable));
+    } else out.push(...run);
+  }
+  return out;
 }

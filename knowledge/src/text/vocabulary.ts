@@ -1,4 +1,4 @@
-import { normalizeText } from './normalize.ts';
+import { normalizeMarkingBreaks, normalizeText } from './normalize.ts';
 import { segment, teachWords } from './segmenter.ts';
 
 export interface VocabularyData {
@@ -49,6 +49,25 @@ export class Vocabulary {
       out.push(this.#canonical.get(token) ?? token);
     }
     return out;
+  }
+
+  /**
+   * Like canonicalize, but keeps `mark` where the text's clauses met
+   * (normalizeMarkingBreaks), so words of two clauses never join.
+   */
+  canonicalizeMarkingBreaks(raw: string, mark: string): string {
+    const text = normalizeMarkingBreaks(raw, mark);
+    if (!text) return '';
+    let out = '';
+    for (const token of segment(text)) {
+      if (token === mark) {
+        if (out && !out.endsWith(mark)) out += mark;
+        continue;
+      }
+      if (this.#stop.has(token)) continue;
+      out += this.#canonical.get(token) ?? token;
+    }
+    return out.endsWith(mark) ? out.slice(0, -mark.length) : out;
   }
 
   /** Normalised text with synonyms made canonical and stop words removed. */

@@ -1,4 +1,4 @@
-import { maskPersonalData, normalizeText, parseEntryLines, formatEntryLine, termsOf, Vocabulary, prepareRules, ruleMatches, ruleText, detectEmergency, checkRephrasing } from '@hotline/knowledge';
+import { maskPersonalData, normalizeText, parseEntryLines, formatEntryLine, termsOf, Vocabulary, prepareRules, ruleMatches, ruleText, normalizeClauses, detectEmergency, checkRephrasing } from '@hotline/knowledge';
 import { describe, expect, it } from 'vitest';
 
 describe('normalizeText', () => {
@@ -105,6 +105,30 @@ describe('intake rules', () => {
     // Two-character words have too many homophones: 找火 is not taken for 着火.
     expect(ruleMatches(rules[0]!, ruleText('找火了'))).toBe(false);
     expect(ruleMatches(gas!, ruleText('燃汽泄露，担心'))).toBe(false);
+  });
+
+  it('reads a typed-instead character by the syllable it says in place, not by a rare reading', () => {
+    const [buried] = prepareRules([{ id: 'buried', kind: 'emergency', target: '119', any: ['埋了两', '卷进去了'], all: [], none: [], weight: 5 }]);
+    // 霾 says mai: a typo for 埋 (mai le).
+    expect(ruleMatches(buried!, ruleText('塌方霾了两个工人'))).toBe(true);
+    // 满 is man and 埋 is man only in 埋怨; 圈 is juan only in 猪圈.
+    expect(ruleMatches(buried!, ruleText('垃圾桶满了两天没人收'))).toBe(false);
+    expect(ruleMatches(buried!, ruleText('把公共绿地圈进去了'))).toBe(false);
+  });
+
+  it('finds a rule word within one clause, never across punctuation or a space', () => {
+    const [dv] = prepareRules([{ id: 'dv', kind: 'emergency', target: '110', any: ['打我妈'], all: [], none: [], weight: 5 }]);
+    expect(ruleMatches(dv!, ruleText('他喝醉了在打我妈'))).toBe(true);
+    expect(ruleMatches(dv!, ruleText('（女儿代老人打）我妈心脏装了支架'))).toBe(false);
+    expect(ruleMatches(dv!, ruleText('白天也打 我妈睡不着'))).toBe(false);
+    expect(normalizeClauses('Gas leak! 快来')).toBe('gasleak|快来');
+  });
+
+  it('reads no emergency or urgency in a letter of thanks', () => {
+    expect(ruleMatches(rules[0]!, ruleText('楼下电动车着火了'))).toBe(true);
+    expect(ruleMatches(rules[0]!, ruleText('表扬消防救援站，楼下电动车着火他们五分钟就到了'))).toBe(false);
+    expect(ruleMatches(rules[0]!, ruleText('感谢物业，昨晚楼道冒烟处理得很快'))).toBe(false);
+    expect(ruleMatches(rules[0]!, ruleText('楼道在冒烟，请尽快派人，谢谢'))).toBe(true);
   });
 
   it('points to the number whose evidence is strongest', () => {

@@ -56,7 +56,7 @@ export const IntakeRuleInput = z
     target: z.string().trim().min(1).max(80),
     any: z.array(word).max(100).default([]),
     all: z.array(word).max(10).default([]),
-    none: z.array(word).max(100).default([]),
+    none: z.array(word).max(150).default([]),
     weight: z.number().int().min(1).max(10).default(1),
     note: z.string().trim().max(200).nullable().optional(),
     active: z.boolean().default(true),
