@@ -43,6 +43,13 @@ export interface ConfidenceModel {
   scale: number[];
   weights: number[];
   bias: number;
+  /**
+   * Platt scaling fitted on DEV: the fit weighs unanswerable questions up
+   * (they teach what sets them apart), which skews its raw probability; this
+   * maps the raw log-odds z to slope·z + intercept, so that the probability
+   * is again the share of first hits that are right. Order is kept.
+   */
+  calibration?: { slope: number; intercept: number };
   /** Target precision → threshold on the probability, chosen on DEV. */
   thresholds: { precision: number; threshold: number }[];
 }
@@ -57,7 +64,29 @@ const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 export function probabilityRight(x: readonly number[], model: ConfidenceModel = CONFIDENCE_MODEL): number {
   let z = model.bias;
   for (let i = 0; i < model.weights.length; i++) z += model.weights[i]! * ((x[i]! - model.mean[i]!) / model.scale[i]!);
-  return sigmoid(z);
+  const c = model.calibration;
+  return sigmoid(c ? c.slope * z + c.intercept : z);
+}
+
+/** Platt scaling: slope and intercept of a one-feature logistic fit of the labels on raw log-odds. */
+export function fitCalibration(rawProbabilities: readonly number[], right: readonly boolean[]): { slope: number; intercept: number } {
+  const clamp = (p: number) => Math.min(1 - 1e-6, Math.max(1e-6, p));
+  const z = rawProbabilities.map((p) => Math.log(clamp(p) / (1 - clamp(p))));
+  let slope = 1;
+  let intercept = 0;
+  for (let it = 0; it < 5000; it++) {
+    let gs = 0;
+    let gi = 0;
+    for (let i = 0; i < z.length; i++) {
+      const err = sigmoid(slope * z[i]! + intercept) - (right[i] ? 1 : 0);
+      gs += err * z[i]!;
+      gi += err;
+    }
+    slope -= (0.1 * gs) / z.length;
+    intercept -= (0.5 * gi) / z.length;
+  }
+  const round = (v: number) => Math.round(v * 1e5) / 1e5;
+  return { slope: round(slope), intercept: round(intercept) };
 }
 
 /**
