@@ -174,7 +174,6 @@ try {
       const alarms = reads.filter((r) => !isUrgent(r.m) && raisedByRules(r));
       const urgent = reads.filter((r) => isUrgent(r.m));
       console.log(`\n${label}: the rules raise ${urgent.filter(raisedByRules).length} of ${urgent.length} urgent messages and ${alarms.length} of ${reads.length - urgent.length} calm ones`);
-      if (process.env.SHOW_RAISED) for (const r of urgent.filter(raisedByRules)) console.log(`  raised ${r.m.text.slice(0, 60)}`);
       for (const r of alarms) console.log(`  ${[...r.reading.urgentRuleIds, ...(r.reading.emergency?.ruleIds ?? [])].filter(Boolean).join(',')}  ${r.m.text.slice(0, 90)}`);
     }
   }

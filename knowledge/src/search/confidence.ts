@@ -68,25 +68,15 @@ export function probabilityRight(x: readonly number[], model: ConfidenceModel = 
   return sigmoid(c ? c.slope * z + c.intercept : z);
 }
 
-/** Platt scaling: slope and intercept of a one-feature logistic fit of the labels on raw log-odds. */
+/** Platt scaling: a one-feature logistic fit (fitLogistic) of the labels on the raw log-odds, as slope and intercept. */
 export function fitCalibration(rawProbabilities: readonly number[], right: readonly boolean[]): { slope: number; intercept: number } {
   const clamp = (p: number) => Math.min(1 - 1e-6, Math.max(1e-6, p));
-  const z = rawProbabilities.map((p) => Math.log(clamp(p) / (1 - clamp(p))));
-  let slope = 1;
-  let intercept = 0;
-  for (let it = 0; it < 5000; it++) {
-    let gs = 0;
-    let gi = 0;
-    for (let i = 0; i < z.length; i++) {
-      const err = sigmoid(slope * z[i]! + intercept) - (right[i] ? 1 : 0);
-      gs += err * z[i]!;
-      gi += err;
-    }
-    slope -= (0.1 * gs) / z.length;
-    intercept -= (0.5 * gi) / z.length;
-  }
+  const z = rawProbabilities.map((p) => [Math.log(clamp(p) / (1 - clamp(p)))]);
+  const fit = fitLogistic(z, right.map((r) => (r ? 1 : 0)), { l2: 0 });
+  // fitLogistic works on the standardised feature: undo that.
+  const slope = fit.weights[0]! / fit.scale[0]!;
   const round = (v: number) => Math.round(v * 1e5) / 1e5;
-  return { slope: round(slope), intercept: round(intercept) };
+  return { slope: round(slope), intercept: round(fit.bias - slope * fit.mean[0]!) };
 }
 
 /**

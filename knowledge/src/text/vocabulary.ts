@@ -45,10 +45,15 @@ export class Vocabulary {
     if (!text) return [];
     const out: string[] = [];
     for (const token of segment(text)) {
-      if (this.#stop.has(token)) continue;
-      out.push(this.#canonical.get(token) ?? token);
+      const word = this.#canonicalWord(token);
+      if (word !== null) out.push(word);
     }
     return out;
+  }
+
+  /** A segmented word as canonical text: null for a stop word, the canonical term for a synonym. */
+  #canonicalWord(token: string): string | null {
+    return this.#stop.has(token) ? null : (this.#canonical.get(token) ?? token);
   }
 
   /**
@@ -64,8 +69,7 @@ export class Vocabulary {
         if (out && !out.endsWith(mark)) out += mark;
         continue;
       }
-      if (this.#stop.has(token)) continue;
-      out += this.#canonical.get(token) ?? token;
+      out += this.#canonicalWord(token) ?? '';
     }
     return out.endsWith(mark) ? out.slice(0, -mark.length) : out;
   }
