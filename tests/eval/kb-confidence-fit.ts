@@ -172,7 +172,7 @@ ${literal('CONFIDENCE_MODEL_UNLEARNT', unlearnt, `/** First hits it did not lear
         .map((r, i) => ({ r, p: devP[i]! }))
         .filter(({ r }) => r.unanswerable)
         .sort((a, b) => b.p - a.p)
-        .slice(0, 8)
+        .slice(0, Number(process.env.FIT_VERBOSE) || 8)
         .forEach(({ r, p }) => console.log(`  ${p.toFixed(3)}  ${r.q}`));
     }
     return { ...model, trained: train.length, chosenOn: dev.length };

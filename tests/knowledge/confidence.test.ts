@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFIDENCE, CONFIDENCE_THRESHOLD, chooseThreshold, thresholdFor } from '../../knowledge/src/search/confidence.ts';
 import { CONFIDENCE_MODEL } from '../../knowledge/src/search/confidence-model.ts';
+import { asksAmount, asksChoice, givesAmount } from '../../knowledge/src/search/question-focus.ts';
 import { client, createHarness, type Harness } from '../support/harness.ts';
 
 let h: Harness;
@@ -31,6 +32,24 @@ describe('calibrated confidence of direct answers', () => {
     const res = await search('停水这几天的水费能不能给减免');
     expect(res.hits.length).toBeGreaterThan(0);
     expect(res.confident).toBe(false);
+  });
+
+  it('refuses a question that asks which brand is better or what it costs, where the entry says neither', async () => {
+    const res = await search('被狗咬了要打狂犬疫苗，国产的和进口的哪个牌子好？一针多少钱');
+    expect(res.hits[0]?.id).toBeDefined();
+    expect(res.confident).toBe(false);
+  });
+
+  it('tells what a question asks for beside its topic', () => {
+    expect(asksAmount('补办身份证要多少钱')).toBe(true);
+    expect(asksAmount('驾驶证补领的工本费到底是多少钱呀')).toBe(true);
+    expect(asksAmount('身份证丢了怎么补办')).toBe(false);
+    expect(asksChoice('加盟蜜雪冰城划算还是自己做品牌划算')).toBe(true);
+    expect(asksChoice('哪家培训机构比较靠谱')).toBe(true);
+    expect(asksChoice('去哪个窗口办')).toBe(false);
+    const entry = (answer: string) => ({ id: 'X', question: 'q', alternates: [], keywords: [], answer }) as unknown as Parameters<typeof givesAmount>[0];
+    expect(givesAmount(entry('到期换领收取工本费 20 元。'))).toBe(true);
+    expect(givesAmount(entry('1. 携带身份证到窗口办理。2. 当场受理。'))).toBe(false);
   });
 
   it('takes its threshold from the one setting, the target precision, as chosen on DEV', () => {

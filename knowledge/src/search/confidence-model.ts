@@ -1,37 +1,37 @@
 // Written by `npm run fit:kb-confidence` (tests/eval/kb-confidence-fit.ts): do not edit by hand.
-// Features: top, lead, ratio, askedChars, answerOnly, words, unknown, length, ties, phrasing, phrasingLead, pinyinOnly, classifier, classifierLead, classifierFit, classifierNone.
+// Features: top, lead, ratio, askedChars, answerOnly, words, unknown, length, ties, phrasing, phrasingLead, pinyinOnly, classifier, classifierLead, classifierFit, classifierNone, amountNotGiven, asksChoice.
 import type { ConfidenceModel } from './confidence.ts';
 
-/** First hits the entry classifier learnt: fitted on 2383 TRAIN searches, thresholds chosen on 1268 DEV searches. */
+/** First hits the entry classifier learnt: fitted on 2689 TRAIN searches, thresholds chosen on 1479 DEV searches. */
 export const CONFIDENCE_MODEL: ConfidenceModel = {
-  mean: [0.46521, 0.34046, 0.37306, 0.28298, 0.01345, 0.35254, 0.52767, 2.84917, 0.57574, 0.53007, 0.24651, 0.10029, 0.55548, 0.5122, 0.65631, 0.06742],
-  scale: [0.27375, 0.25385, 0.27333, 0.24137, 0.03034, 0.25573, 0.21618, 0.55232, 1.42663, 0.27614, 0.31718, 0.30039, 0.35925, 0.38328, 0.79945, 0.19269],
-  weights: [0.41662, 0.72676, -0.52183, 0.13826, 0.1262, 0.73281, 0.29887, 1.0842, -0.13561, 0.01897, 0.02203, 0.12921, -0.108, 0.12712, 0.06103, -0.96495],
-  bias: 1.50374,
-  calibration: { slope: 1.26615, intercept: 0.39408 },
+  mean: [0.43848, 0.32073, 0.38769, 0.26234, 0.0134, 0.32876, 0.54453, 2.91883, 0.74154, 0.51757, 0.2347, 0.0926, 0.52693, 0.4865, 0.54322, 0.08252, 0.03644, 0.01673],
+  scale: [0.27727, 0.25409, 0.2809, 0.23623, 0.0294, 0.25235, 0.21469, 0.57547, 1.62004, 0.2769, 0.31549, 0.28987, 0.36712, 0.38665, 0.81437, 0.20725, 0.18739, 0.12828],
+  weights: [0.37096, 0.6424, -0.48856, 0.04162, 0.12422, 0.63962, 0.26494, 0.7421, -0.22835, 0.02939, -0.1121, 0.13083, -0.04118, 0.16987, 0.01964, -0.9965, -0.28154, -0.49144],
+  bias: 0.90717,
+  calibration: { slope: 1.26831, intercept: 0.65966 },
   thresholds: [
-    { precision: 0.9, threshold: 0.951 },
-    { precision: 0.93, threshold: 0.951 },
-    { precision: 0.95, threshold: 0.951 },
-    { precision: 0.97, threshold: 0.951 },
-    { precision: 0.98, threshold: 0.951 },
-    { precision: 0.99, threshold: 0.972 },
+    { precision: 0.9, threshold: 0.943 },
+    { precision: 0.93, threshold: 0.943 },
+    { precision: 0.95, threshold: 0.943 },
+    { precision: 0.97, threshold: 0.943 },
+    { precision: 0.98, threshold: 0.943 },
+    { precision: 0.99, threshold: 0.965 },
   ],
 };
 
-/** First hits it did not learn: fitted on 2391 TRAIN searches, thresholds chosen on 1268 DEV searches. */
+/** First hits it did not learn: fitted on 2689 TRAIN searches, thresholds chosen on 1479 DEV searches. */
 export const CONFIDENCE_MODEL_UNLEARNT: ConfidenceModel = {
-  mean: [0.43522, 0.30241, 0.42445, 0.28793, 0.01167, 0.35605, 0.52741, 2.84958, 0.64199, 0.54089, 0.2525, 0.10832, 0.49305, 0.43401, 0.87003, 0.01101],
-  scale: [0.26929, 0.25283, 0.28558, 0.23855, 0.02871, 0.25402, 0.21601, 0.55178, 1.46327, 0.26585, 0.30143, 0.31079, 0.34079, 0.36915, 0.74078, 0.09752],
-  weights: [0.64203, 0.76952, -0.56759, 0.56131, 0.25445, 0.99072, 0.42248, 1.05795, -0.09891, 0.28233, 0.06422, 0.20444, -0.53415, -0.47091, 0.06184, -0.27409],
-  bias: 0.8931,
-  calibration: { slope: 1.23599, intercept: 0.58838 },
+  mean: [0.40915, 0.28175, 0.4419, 0.26727, 0.01151, 0.33223, 0.54453, 2.91883, 0.7791, 0.52992, 0.24027, 0.10264, 0.46596, 0.40706, 0.82763, 0.01182, 0.03644, 0.01673],
+  scale: [0.26967, 0.25033, 0.29075, 0.2335, 0.02787, 0.25065, 0.21469, 0.57547, 1.61007, 0.26668, 0.29995, 0.30349, 0.34224, 0.36756, 0.73986, 0.10137, 0.18739, 0.12828],
+  weights: [0.5533, 0.74462, -0.47916, 0.46245, 0.24309, 0.98798, 0.42716, 0.70213, -0.14076, 0.24604, 0.01853, 0.1615, -0.53488, -0.40029, 0.00441, -0.28461, -0.43847, -0.4591],
+  bias: 0.41452,
+  calibration: { slope: 1.2943, intercept: 0.75563 },
   thresholds: [
-    { precision: 0.9, threshold: 0.929 },
-    { precision: 0.93, threshold: 0.929 },
-    { precision: 0.95, threshold: 0.929 },
-    { precision: 0.97, threshold: 0.929 },
-    { precision: 0.98, threshold: 0.929 },
-    { precision: 0.99, threshold: 0.947 },
+    { precision: 0.9, threshold: 0.89 },
+    { precision: 0.93, threshold: 0.89 },
+    { precision: 0.95, threshold: 0.89 },
+    { precision: 0.97, threshold: 0.89 },
+    { precision: 0.98, threshold: 0.915 },
+    { precision: 0.99, threshold: 0.942 },
   ],
 };

@@ -33,6 +33,8 @@ export const CONFIDENCE_FEATURES = [
   'classifierLead',
   'classifierFit',
   'classifierNone',
+  'amountNotGiven',
+  'asksChoice',
 ] as const;
 
 export type ConfidenceFeatures = Record<(typeof CONFIDENCE_FEATURES)[number], number>;

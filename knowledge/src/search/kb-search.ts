@@ -3,6 +3,7 @@ import { normalizeText } from '../text/normalize.ts';
 import { type ConfidenceFeatures, featureVector, LEARNT, probabilityRight, UNLEARNT } from './confidence.ts';
 import { type EntryFeatures, type KnowledgeCorpus, type TermSets, termSetsOf } from './corpus.ts';
 import { dayNumber } from './documents.ts';
+import { asksAmount, asksChoice, givesAmount } from './question-focus.ts';
 import type { KbIndex, SearchRequestError } from './kb-index.ts';
 
 export interface SearchOptions {
@@ -215,6 +216,8 @@ function confidenceFeatures(corpus: KnowledgeCorpus, question: string, q: QueryW
     classifierLead: (ranked[0]?.p ?? 0) - Math.max(0, ...ranked.slice(1).map((r) => r.p)),
     classifierFit: ranked[0]?.fit ?? 0,
     classifierNone: none,
+    amountNotGiven: f && asksAmount(question) && !givesAmount(f.entry) ? 1 : 0,
+    asksChoice: asksChoice(question) ? 1 : 0,
   };
 }
 
