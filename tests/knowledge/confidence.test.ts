@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFIDENCE, CONFIDENCE_THRESHOLD, chooseThreshold, thresholdFor } from '../../knowledge/src/search/confidence.ts';
 import { CONFIDENCE_MODEL } from '../../knowledge/src/search/confidence-model.ts';
-import { asksAmount, asksChoice, givesAmount } from '../../knowledge/src/search/question-focus.ts';
+import { asksAmount, asksChoice, asksElsewhere, givesAmount, speaksOfElsewhere } from '../../knowledge/src/search/question-focus.ts';
 import { client, createHarness, type Harness } from '../support/harness.ts';
 
 let h: Harness;
@@ -50,6 +50,10 @@ describe('calibrated confidence of direct answers', () => {
     const entry = (answer: string) => ({ id: 'X', question: 'q', alternates: [], keywords: [], answer }) as unknown as Parameters<typeof givesAmount>[0];
     expect(givesAmount(entry('到期换领收取工本费 20 元。'))).toBe(true);
     expect(givesAmount(entry('1. 携带身份证到窗口办理。2. 当场受理。'))).toBe(false);
+    expect(asksElsewhere('我闺女在沈阳念大学，那边几号供暖')).toBe(true);
+    expect(asksElsewhere('东城区今年几号供暖')).toBe(false);
+    expect(speaksOfElsewhere(entry('异地就医需先办理备案。'))).toBe(true);
+    expect(speaksOfElsewhere(entry('携带身份证到窗口办理。'))).toBe(false);
   });
 
   it('takes its threshold from the one setting, the target precision, as chosen on DEV', () => {

@@ -1,37 +1,37 @@
 // Written by `npm run fit:kb-confidence` (tests/eval/kb-confidence-fit.ts): do not edit by hand.
-// Features: top, lead, ratio, askedChars, answerOnly, words, unknown, length, ties, phrasing, phrasingLead, pinyinOnly, classifier, classifierLead, classifierFit, classifierNone, amountNotGiven, asksChoice.
+// Features: top, lead, ratio, askedChars, answerOnly, words, unknown, length, ties, phrasing, phrasingLead, pinyinOnly, classifier, classifierLead, classifierFit, classifierNone, amountNotGiven, asksChoice, elsewhereNotSpoken.
 import type { ConfidenceModel } from './confidence.ts';
 
-/** First hits the entry classifier learnt: fitted on 2689 TRAIN searches, thresholds chosen on 1479 DEV searches. */
+/** First hits the entry classifier learnt: fitted on 3060 TRAIN searches, thresholds chosen on 1730 DEV searches. */
 export const CONFIDENCE_MODEL: ConfidenceModel = {
-  mean: [0.43848, 0.32073, 0.38769, 0.26234, 0.0134, 0.32876, 0.54453, 2.91883, 0.74154, 0.51757, 0.2347, 0.0926, 0.52693, 0.4865, 0.54322, 0.08252, 0.03644, 0.01673],
-  scale: [0.27727, 0.25409, 0.2809, 0.23623, 0.0294, 0.25235, 0.21469, 0.57547, 1.62004, 0.2769, 0.31549, 0.28987, 0.36712, 0.38665, 0.81437, 0.20725, 0.18739, 0.12828],
-  weights: [0.37096, 0.6424, -0.48856, 0.04162, 0.12422, 0.63962, 0.26494, 0.7421, -0.22835, 0.02939, -0.1121, 0.13083, -0.04118, 0.16987, 0.01964, -0.9965, -0.28154, -0.49144],
-  bias: 0.90717,
-  calibration: { slope: 1.26831, intercept: 0.65966 },
+  mean: [0.44491, 0.32891, 0.37154, 0.25828, 0.01405, 0.32313, 0.54925, 2.92932, 0.66536, 0.51868, 0.23622, 0.09477, 0.5437, 0.50329, 0.56427, 0.08187, 0.03562, 0.01536, 0.02092],
+  scale: [0.27399, 0.25163, 0.27282, 0.2322, 0.03044, 0.24741, 0.21237, 0.58523, 1.54426, 0.27888, 0.31631, 0.2929, 0.36481, 0.38657, 0.81684, 0.20363, 0.18534, 0.12298, 0.1431],
+  weights: [0.44911, 0.48205, -0.43352, -0.03818, 0.13288, 0.55725, 0.22557, 0.71093, -0.313, 0.00878, -0.06987, 0.16906, 0.14498, 0.11063, -0.12075, -1.01108, -0.31388, -0.40111, -0.21236],
+  bias: 0.91519,
+  calibration: { slope: 1.20319, intercept: 0.64374 },
   thresholds: [
-    { precision: 0.9, threshold: 0.943 },
-    { precision: 0.93, threshold: 0.943 },
-    { precision: 0.95, threshold: 0.943 },
-    { precision: 0.97, threshold: 0.943 },
-    { precision: 0.98, threshold: 0.943 },
-    { precision: 0.99, threshold: 0.965 },
+    { precision: 0.9, threshold: 0.937 },
+    { precision: 0.93, threshold: 0.937 },
+    { precision: 0.95, threshold: 0.937 },
+    { precision: 0.97, threshold: 0.937 },
+    { precision: 0.98, threshold: 0.937 },
+    { precision: 0.99, threshold: 0.964 },
   ],
 };
 
-/** First hits it did not learn: fitted on 2689 TRAIN searches, thresholds chosen on 1479 DEV searches. */
+/** First hits it did not learn: fitted on 3060 TRAIN searches, thresholds chosen on 1730 DEV searches. */
 export const CONFIDENCE_MODEL_UNLEARNT: ConfidenceModel = {
-  mean: [0.40915, 0.28175, 0.4419, 0.26727, 0.01151, 0.33223, 0.54453, 2.91883, 0.7791, 0.52992, 0.24027, 0.10264, 0.46596, 0.40706, 0.82763, 0.01182, 0.03644, 0.01673],
-  scale: [0.26967, 0.25033, 0.29075, 0.2335, 0.02787, 0.25065, 0.21469, 0.57547, 1.61007, 0.26668, 0.29995, 0.30349, 0.34224, 0.36756, 0.73986, 0.10137, 0.18739, 0.12828],
-  weights: [0.5533, 0.74462, -0.47916, 0.46245, 0.24309, 0.98798, 0.42716, 0.70213, -0.14076, 0.24604, 0.01853, 0.1615, -0.53488, -0.40029, 0.00441, -0.28461, -0.43847, -0.4591],
-  bias: 0.41452,
-  calibration: { slope: 1.2943, intercept: 0.75563 },
+  mean: [0.40895, 0.28345, 0.43317, 0.26336, 0.01198, 0.32615, 0.54925, 2.92932, 0.74118, 0.53241, 0.24138, 0.10392, 0.47011, 0.41233, 0.8364, 0.0125, 0.03529, 0.01536, 0.0219],
+  scale: [0.26701, 0.24807, 0.28786, 0.22916, 0.02863, 0.24577, 0.21237, 0.58523, 1.57275, 0.26743, 0.29923, 0.30516, 0.34133, 0.36589, 0.74347, 0.10468, 0.18452, 0.12298, 0.14634],
+  weights: [0.51633, 0.69831, -0.49749, 0.39382, 0.22012, 0.93906, 0.38473, 0.64294, -0.12488, 0.29538, -0.03632, 0.18949, -0.51771, -0.38613, -0.07635, -0.27068, -0.45448, -0.43531, -0.21654],
+  bias: 0.37669,
+  calibration: { slope: 1.25626, intercept: 0.7815 },
   thresholds: [
-    { precision: 0.9, threshold: 0.89 },
-    { precision: 0.93, threshold: 0.89 },
-    { precision: 0.95, threshold: 0.89 },
-    { precision: 0.97, threshold: 0.89 },
-    { precision: 0.98, threshold: 0.915 },
-    { precision: 0.99, threshold: 0.942 },
+    { precision: 0.9, threshold: 0.914 },
+    { precision: 0.93, threshold: 0.914 },
+    { precision: 0.95, threshold: 0.914 },
+    { precision: 0.97, threshold: 0.914 },
+    { precision: 0.98, threshold: 0.93 },
+    { precision: 0.99, threshold: 0.969 },
   ],
 };

@@ -35,6 +35,7 @@ export const CONFIDENCE_FEATURES = [
   'classifierNone',
   'amountNotGiven',
   'asksChoice',
+  'elsewhereNotSpoken',
 ] as const;
 
 export type ConfidenceFeatures = Record<(typeof CONFIDENCE_FEATURES)[number], number>;

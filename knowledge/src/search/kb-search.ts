@@ -3,7 +3,7 @@ import { normalizeText } from '../text/normalize.ts';
 import { type ConfidenceFeatures, featureVector, LEARNT, probabilityRight, UNLEARNT } from './confidence.ts';
 import { type EntryFeatures, type KnowledgeCorpus, type TermSets, termSetsOf } from './corpus.ts';
 import { dayNumber } from './documents.ts';
-import { asksAmount, asksChoice, givesAmount } from './question-focus.ts';
+import { asksAmount, asksChoice, asksElsewhere, givesAmount, speaksOfElsewhere } from './question-focus.ts';
 import type { KbIndex, SearchRequestError } from './kb-index.ts';
 
 export interface SearchOptions {
@@ -218,6 +218,7 @@ function confidenceFeatures(corpus: KnowledgeCorpus, question: string, q: QueryW
     classifierNone: none,
     amountNotGiven: f && asksAmount(question) && !givesAmount(f.entry) ? 1 : 0,
     asksChoice: asksChoice(question) ? 1 : 0,
+    elsewhereNotSpoken: f && asksElsewhere(question) && !speaksOfElsewhere(f.entry) ? 1 : 0,
   };
 }
 

@@ -32,3 +32,34 @@ export function givesAmount(entry: KnowledgeEntry): boolean {
   return gives;
 }
 
+
+/**
+ * Places beyond the city: a question about another province's rule or a
+ * country abroad is answered by no entry written for this city, unless the
+ * entry itself is about matters elsewhere (异地就医, 外地的事情).
+ */
+const ELSEWHERE = new RegExp(
+  [
+    '外地|外省|外市|外县|省外|市外|国外|境外|海外|异地|出国|隔壁省|隔壁市|省城|省会|老家',
+    '北京|上海|天津|重庆|广州|深圳|杭州|南京|武汉|成都|西安|沈阳|长沙|郑州|济南|青岛|苏州|厦门|福州|合肥|南昌|昆明|贵阳|南宁|海口|兰州|西宁|银川|乌鲁木齐|拉萨|呼和浩特|太原|石家庄|哈尔滨|长春|大连|宁波|无锡|东莞|佛山|珠海|香港|澳门|台湾',
+    '河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|四川|贵州|云南|陕西|甘肃|青海|内蒙古|广西|西藏|宁夏|新疆',
+    '美国|日本|韩国|泰国|英国|加拿大|澳大利亚|澳洲|德国|法国|新加坡|马来西亚|越南|俄罗斯|意大利|新西兰',
+  ].join('|'),
+);
+
+/** The question is about a place beyond the city. */
+export function asksElsewhere(question: string): boolean {
+  return ELSEWHERE.test(question);
+}
+
+const speaksOfElsewhereOf = new WeakMap<KnowledgeEntry, boolean>();
+
+/** The entry speaks of places beyond the city (its question, alternates, keywords or answer). */
+export function speaksOfElsewhere(entry: KnowledgeEntry): boolean {
+  let speaks = speaksOfElsewhereOf.get(entry);
+  if (speaks === undefined) {
+    speaks = ELSEWHERE.test([entry.question, ...entry.alternates, ...entry.keywords, entry.answer].join(' '));
+    speaksOfElsewhereOf.set(entry, speaks);
+  }
+  return speaks;
+}
