@@ -1,5 +1,5 @@
 import type { KnowledgeEntry } from '../entry.ts';
-import { normalizeText } from '../text/normalize.ts';
+import { normalizeKeepingSpaces, normalizeText } from '../text/normalize.ts';
 import { type ConfidenceFeatures, featureVector, LEARNT, probabilityRight, UNLEARNT } from './confidence.ts';
 import { type EntryFeatures, type KnowledgeCorpus, type TermSets, termSetsOf } from './corpus.ts';
 import { dayNumber } from './documents.ts';
@@ -199,6 +199,7 @@ function confidenceFeatures(corpus: KnowledgeCorpus, question: string, q: QueryW
   const query = new Set(q.chars.terms);
   const phrasing = phrasingCover(corpus, query, f);
   const letters = [...question].filter((ch) => /[\p{L}\p{N}]/u.test(ch)).length;
+  const asked = normalizeKeepingSpaces(question);
   return {
     top,
     lead: top - second,
@@ -216,9 +217,9 @@ function confidenceFeatures(corpus: KnowledgeCorpus, question: string, q: QueryW
     classifierLead: (ranked[0]?.p ?? 0) - Math.max(0, ...ranked.slice(1).map((r) => r.p)),
     classifierFit: ranked[0]?.fit ?? 0,
     classifierNone: none,
-    amountNotGiven: f && asksAmount(question) && !givesAmount(f.entry) ? 1 : 0,
-    asksChoice: asksChoice(question) ? 1 : 0,
-    elsewhereNotSpoken: f && asksElsewhere(question) && !speaksOfElsewhere(f.entry) ? 1 : 0,
+    amountNotGiven: f && asksAmount(asked) && !givesAmount(f.entry) ? 1 : 0,
+    asksChoice: asksChoice(asked) ? 1 : 0,
+    elsewhereNotSpoken: f && asksElsewhere(asked) && !speaksOfElsewhere(f.entry) ? 1 : 0,
   };
 }
 
