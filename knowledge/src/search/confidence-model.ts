@@ -2,36 +2,36 @@
 // Features: top, lead, ratio, askedChars, answerOnly, words, unknown, length, ties, phrasing, phrasingLead, pinyinOnly, classifier, classifierLead, classifierFit, classifierNone, amountNotGiven, asksChoice, elsewhereNotSpoken.
 import type { ConfidenceModel } from './confidence.ts';
 
-/** First hits the entry classifier learnt: fitted on 3060 TRAIN searches, thresholds chosen on 1730 DEV searches. */
+/** First hits the entry classifier learnt: fitted on 3057 TRAIN searches, thresholds chosen on 1729 DEV searches. */
 export const CONFIDENCE_MODEL: ConfidenceModel = {
-  mean: [0.44491, 0.32891, 0.37154, 0.25828, 0.01405, 0.32313, 0.54925, 2.92932, 0.66536, 0.51868, 0.23622, 0.09477, 0.5437, 0.50329, 0.56427, 0.08187, 0.03693, 0.01569, 0.02092],
-  scale: [0.27399, 0.25163, 0.27282, 0.2322, 0.03044, 0.24741, 0.21237, 0.58523, 1.54426, 0.27888, 0.31631, 0.2929, 0.36481, 0.38657, 0.81684, 0.20363, 0.18859, 0.12426, 0.1431],
-  weights: [0.44856, 0.48403, -0.43153, -0.0374, 0.13123, 0.55803, 0.22562, 0.71139, -0.3109, 0.00788, -0.06882, 0.16869, 0.144, 0.11091, -0.11863, -1.01012, -0.30698, -0.40533, -0.2123],
-  bias: 0.91621,
-  calibration: { slope: 1.20868, intercept: 0.6466 },
+  mean: [0.44498, 0.32889, 0.37223, 0.25794, 0.01411, 0.32286, 0.54916, 2.92984, 0.67059, 0.51785, 0.23269, 0.09486, 0.54409, 0.50382, 0.56767, 0.08221, 0.03664, 0.0157, 0.02126],
+  scale: [0.27405, 0.2518, 0.27498, 0.23234, 0.03047, 0.24781, 0.2124, 0.58502, 1.5522, 0.27954, 0.31686, 0.29303, 0.36499, 0.38671, 0.81304, 0.20454, 0.18787, 0.12432, 0.14426],
+  weights: [0.44562, 0.4992, -0.39682, -0.03794, 0.10624, 0.56583, 0.23775, 0.74254, -0.32678, 0.00529, -0.08565, 0.15538, 0.12521, 0.13074, -0.09566, -1.06129, -0.29515, -0.4044, -0.20492],
+  bias: 0.90251,
+  calibration: { slope: 1.20949, intercept: 0.63275 },
   thresholds: [
-    { precision: 0.9, threshold: 0.938 },
-    { precision: 0.93, threshold: 0.938 },
-    { precision: 0.95, threshold: 0.938 },
-    { precision: 0.97, threshold: 0.938 },
-    { precision: 0.98, threshold: 0.938 },
+    { precision: 0.9, threshold: 0.936 },
+    { precision: 0.93, threshold: 0.936 },
+    { precision: 0.95, threshold: 0.936 },
+    { precision: 0.97, threshold: 0.936 },
+    { precision: 0.98, threshold: 0.936 },
     { precision: 0.99, threshold: 0.964 },
   ],
 };
 
-/** First hits it did not learn: fitted on 3060 TRAIN searches, thresholds chosen on 1730 DEV searches. */
+/** First hits it did not learn: fitted on 3057 TRAIN searches, thresholds chosen on 1729 DEV searches. */
 export const CONFIDENCE_MODEL_UNLEARNT: ConfidenceModel = {
-  mean: [0.40895, 0.28345, 0.43317, 0.26336, 0.01198, 0.32615, 0.54925, 2.92932, 0.74118, 0.53241, 0.24138, 0.10392, 0.47011, 0.41233, 0.8364, 0.0125, 0.0366, 0.01569, 0.02288],
-  scale: [0.26701, 0.24807, 0.28786, 0.22916, 0.02863, 0.24577, 0.21237, 0.58523, 1.57275, 0.26743, 0.29923, 0.30516, 0.34133, 0.36589, 0.74347, 0.10468, 0.18778, 0.12426, 0.14951],
-  weights: [0.51814, 0.69867, -0.49456, 0.3916, 0.21821, 0.94043, 0.38393, 0.64808, -0.12448, 0.29114, -0.03409, 0.18914, -0.51073, -0.38601, -0.07307, -0.26972, -0.4479, -0.44304, -0.22627],
-  bias: 0.37807,
-  calibration: { slope: 1.26325, intercept: 0.78551 },
+  mean: [0.40878, 0.28326, 0.43342, 0.26334, 0.01196, 0.3262, 0.54916, 2.92984, 0.7419, 0.53235, 0.24133, 0.10402, 0.46981, 0.41199, 0.83569, 0.01251, 0.03664, 0.0157, 0.0229],
+  scale: [0.26703, 0.24807, 0.28789, 0.22921, 0.02861, 0.24587, 0.2124, 0.58502, 1.57335, 0.26749, 0.2993, 0.30529, 0.34129, 0.36584, 0.74307, 0.10473, 0.18787, 0.12432, 0.14958],
+  weights: [0.51859, 0.69758, -0.49319, 0.38922, 0.21772, 0.94324, 0.3819, 0.65082, -0.12536, 0.28996, -0.03356, 0.19021, -0.50858, -0.38596, -0.07513, -0.2695, -0.44792, -0.44297, -0.2263],
+  bias: 0.37609,
+  calibration: { slope: 1.26342, intercept: 0.78531 },
   thresholds: [
     { precision: 0.9, threshold: 0.915 },
     { precision: 0.93, threshold: 0.915 },
     { precision: 0.95, threshold: 0.915 },
     { precision: 0.97, threshold: 0.915 },
     { precision: 0.98, threshold: 0.931 },
-    { precision: 0.99, threshold: 0.98 },
+    { precision: 0.99, threshold: 0.969 },
   ],
 };
