@@ -15,6 +15,8 @@ import { eventually, killStarted, meiliProcessesOf, type Started, startSystem, s
 // "相同的请求正在处理中" for a minute).
 
 const CYCLES = 3;
+/** More kills, up to this many, when none of the first caught a request mid-transaction (a matter of timing on a loaded machine). */
+const MAX_CYCLES = 6;
 const FILERS = 10;
 const FILING_MS = 1_500;
 
@@ -73,7 +75,7 @@ describe('kill -9 under concurrent filing', { timeout: 600_000 }, () => {
     };
 
     let server: Started | null = null;
-    for (let cycle = 0; cycle <= CYCLES; cycle++) {
+    for (let cycle = 0; ; cycle++) {
       server = await startSystem(env());
       const url = server.url;
       expect(meiliProcessesOf(dataDir), `Meilisearch processes on the data directory after start ${cycle + 1}`).toHaveLength(1);
@@ -86,7 +88,7 @@ describe('kill -9 under concurrent filing', { timeout: 600_000 }, () => {
         retried++;
       }
       pending = [];
-      if (cycle === CYCLES) break;
+      if (cycle >= CYCLES && (inFlightAtKills > 0 || cycle >= MAX_CYCLES)) break;
 
       // Ten citizens file until the server dies under them.
       let killed = false;
