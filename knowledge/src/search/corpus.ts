@@ -1,6 +1,7 @@
 import type { KnowledgeEntry } from '../entry.ts';
 import { termsOf } from '../text/grams.ts';
 import { pinyinTerms } from '../text/pinyin.ts';
+import { givesAmount, speaksOfElsewhere } from './question-focus.ts';
 import type { Vocabulary } from '../text/vocabulary.ts';
 import { markdownToText } from './documents.ts';
 import { EntryClassifier, type LabelledQuestion } from './entry-classifier.ts';
@@ -36,6 +37,9 @@ export interface EntryFeatures {
   /** Terms of its answer (they count for less). */
   answerChars: Set<string>;
   answerWords: Set<string>;
+  /** What a near-miss may ask that the entry does not say (question-focus.ts). */
+  givesAmount: boolean;
+  speaksOfElsewhere: boolean;
 }
 
 export function featuresOf(vocabulary: Vocabulary, entry: KnowledgeEntry): EntryFeatures {
@@ -46,6 +50,8 @@ export function featuresOf(vocabulary: Vocabulary, entry: KnowledgeEntry): Entry
     asked: termSetsOf(vocabulary, [entry.question, ...entry.alternates, ...entry.keywords]),
     answerChars: answer.chars,
     answerWords: answer.words,
+    givesAmount: givesAmount(entry),
+    speaksOfElsewhere: speaksOfElsewhere(entry),
   };
 }
 

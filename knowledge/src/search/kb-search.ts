@@ -3,7 +3,7 @@ import { normalizeKeepingSpaces, normalizeText } from '../text/normalize.ts';
 import { type ConfidenceFeatures, featureVector, LEARNT, probabilityRight, UNLEARNT } from './confidence.ts';
 import { type EntryFeatures, type KnowledgeCorpus, type TermSets, termSetsOf } from './corpus.ts';
 import { dayNumber } from './documents.ts';
-import { asksAmount, asksChoice, asksElsewhere, givesAmount, speaksOfElsewhere } from './question-focus.ts';
+import { asksAmount, asksChoice, asksElsewhere } from './question-focus.ts';
 import type { KbIndex, SearchRequestError } from './kb-index.ts';
 
 export interface SearchOptions {
@@ -217,9 +217,9 @@ function confidenceFeatures(corpus: KnowledgeCorpus, question: string, q: QueryW
     classifierLead: (ranked[0]?.p ?? 0) - Math.max(0, ...ranked.slice(1).map((r) => r.p)),
     classifierFit: ranked[0]?.fit ?? 0,
     classifierNone: none,
-    amountNotGiven: f && asksAmount(asked) && !givesAmount(f.entry) ? 1 : 0,
+    amountNotGiven: f && asksAmount(asked) && !f.givesAmount ? 1 : 0,
     asksChoice: asksChoice(asked) ? 1 : 0,
-    elsewhereNotSpoken: f && asksElsewhere(asked) && !speaksOfElsewhere(f.entry) ? 1 : 0,
+    elsewhereNotSpoken: f && asksElsewhere(asked) && !f.speaksOfElsewhere ? 1 : 0,
   };
 }
 

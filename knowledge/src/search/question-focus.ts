@@ -22,16 +22,9 @@ export function asksChoice(question: string): boolean {
   return ASKS_CHOICE.test(question);
 }
 
-const givesAmountOf = new WeakMap<KnowledgeEntry, boolean>();
-
-/** The entry's answer states an amount or a fee. */
+/** The entry's answer states an amount or a fee (computed once per snapshot, in corpus.ts's featuresOf). */
 export function givesAmount(entry: KnowledgeEntry): boolean {
-  let gives = givesAmountOf.get(entry);
-  if (gives === undefined) {
-    gives = GIVES_AMOUNT.test(entry.answer);
-    givesAmountOf.set(entry, gives);
-  }
-  return gives;
+  return GIVES_AMOUNT.test(entry.answer);
 }
 
 /**
@@ -53,14 +46,7 @@ export function asksElsewhere(question: string): boolean {
   return ELSEWHERE.test(question);
 }
 
-const speaksOfElsewhereOf = new WeakMap<KnowledgeEntry, boolean>();
-
-/** The entry speaks of places beyond the city (its question, alternates, keywords or answer). */
+/** The entry speaks of places beyond the city: its question, alternates, keywords or answer (computed once per snapshot). */
 export function speaksOfElsewhere(entry: KnowledgeEntry): boolean {
-  let speaks = speaksOfElsewhereOf.get(entry);
-  if (speaks === undefined) {
-    speaks = ELSEWHERE.test([entry.question, ...entry.alternates, ...entry.keywords, entry.answer].join(' '));
-    speaksOfElsewhereOf.set(entry, speaks);
-  }
-  return speaks;
+  return ELSEWHERE.test([entry.question, ...entry.alternates, ...entry.keywords, entry.answer].join(' '));
 }
