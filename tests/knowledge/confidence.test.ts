@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFIDENCE, CONFIDENCE_THRESHOLD, chooseThreshold, thresholdFor } from '../../knowledge/src/search/confidence.ts';
 import { CONFIDENCE_MODEL } from '../../knowledge/src/search/confidence-model.ts';
+import { boostedValue, fitBoostedTrees, treeValue } from '../../knowledge/src/search/boosted-trees.ts';
+import { KnowledgeCorpus } from '../../knowledge/src/search/corpus.ts';
+import { termsOf } from '../../knowledge/src/text/grams.ts';
+import { Vocabulary } from '../../knowledge/src/text/vocabulary.ts';
 import { asksAmount, asksChoice, asksElsewhere, givesAmount, speaksOfElsewhere } from '../../knowledge/src/search/question-focus.ts';
 import { client, createHarness, type Harness } from '../support/harness.ts';
 
@@ -70,5 +74,44 @@ describe('calibrated confidence of direct answers', () => {
     expect(chooseThreshold(p, right, 1)).toBe(0.9);
     expect(chooseThreshold(p, right, 0.8)).toBe(0.7);
     expect(chooseThreshold(p, right, 0.5)).toBe(0.6);
+  });
+
+  it('boosted trees learn what a straight line cannot: right only when two features agree', () => {
+    // Label 1 exactly when both features are high (an interaction): the linear start (0) gets half wrong.
+    const rows: number[][] = [];
+    const labels: number[] = [];
+    for (let i = 0; i < 400; i++) {
+      const x = [(i % 20) / 20, Math.floor(i / 20) / 20];
+      rows.push(x);
+      labels.push(x[0]! >= 0.5 && x[1]! >= 0.5 ? 1 : 0);
+    }
+    const model = fitBoostedTrees(rows, labels, rows.map(() => 0), { trees: 60, depth: 2, rate: 0.3, minWeight: 1 });
+    const p = (x: number[]) => 1 / (1 + Math.exp(-boostedValue(model, x)));
+    expect(p([0.8, 0.8])).toBeGreaterThan(0.9);
+    expect(p([0.8, 0.1])).toBeLessThan(0.1);
+    expect(p([0.1, 0.8])).toBeLessThan(0.1);
+    expect(treeValue({ feature: 0, below: 0.5, low: -1, high: 2 }, [0.7])).toBe(2);
+    // The shipped models carry their trees.
+    expect(CONFIDENCE_MODEL.boost?.trees.length).toBeGreaterThan(0);
+  });
+
+  it('remembers how like the questions an entry answers, and its near-misses, a question is', () => {
+    const vocabulary = new Vocabulary({ synonymGroups: [], stopWords: [] });
+    const entry = { id: 'F001', question: '家里突然停水了怎么办？', alternates: [], keywords: [], answer: '确认停水范围，拨打自来水公司热线报修。' } as unknown as ConstructorParameters<typeof KnowledgeCorpus>[1][number];
+    const corpus = new KnowledgeCorpus(vocabulary, [entry], [
+      { q: '水龙头一点水都没有找谁修', expected: 'F001' },
+      { q: '停水一整天自来水公司会赔偿损失吗', expected: null, near: 'F001' },
+      // Labelled against another question under the same id: not this entry's.
+      { q: '停水期间的水费能减免吗', expected: null, near: 'F001', about: '燃气费怎么交' },
+    ]);
+    const grams = (q: string) => new Set(termsOf(vocabulary.words(q).join('')));
+    const nearMiss = corpus.likeness('F001', grams('停水一整天自来水公司赔偿损失吗'));
+    expect(nearMiss.nearMiss).toBeGreaterThan(0.7);
+    expect(nearMiss.asked).toBeLessThan(0.2);
+    const asked = corpus.likeness('F001', grams('水龙头一点水都没有'));
+    expect(asked.asked).toBeGreaterThan(0.5);
+    expect(asked.nearMiss).toBe(0);
+    expect(corpus.likeness('F001', grams('停水期间的水费能减免吗')).nearMiss).toBeLessThan(0.2);
+    expect(corpus.likeness('F404', grams('水龙头一点水都没有'))).toEqual({ asked: 0, nearMiss: 0 });
   });
 });

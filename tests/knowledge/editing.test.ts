@@ -137,7 +137,8 @@ describe('vocabulary', () => {
     await api.post(`/api/kb/admin/entries/${id}/submit`, {}, { token: alice.token });
     await api.post(`/api/kb/admin/entries/${id}/approve`, {}, { token: bob.token });
     await h.drainOutbox();
-    const before = await api.get(`/api/kb/search?q=${encodeURIComponent('小黄车乱停')}`);
+    // A word the knowledge base has never seen: no confident answer from it alone.
+    const before = await api.get(`/api/kb/search?q=${encodeURIComponent('小黄车')}`);
     expect(before.json.hits[0]?.id === id && before.json.confident).toBe(false);
     const put = await api.put('/api/kb/admin/vocabulary', { synonymGroups: [['共享单车', '小黄车', '单车']], stopWords: ['请问'] }, { token: bob.token });
     expect(put.status).toBe(200);
@@ -145,6 +146,8 @@ describe('vocabulary', () => {
     const after = await api.get(`/api/kb/search?q=${encodeURIComponent('请问小黄车乱停')}`);
     expect(after.json.hits[0]?.id).toBe(id);
     expect(after.json.confident).toBe(true);
+    const word = await api.get(`/api/kb/search?q=${encodeURIComponent('小黄车')}`);
+    expect(word.json.hits[0]?.id).toBe(id);
     expect((await api.get('/api/kb/admin/vocabulary', { token: alice.token })).json).toEqual({ synonymGroups: [['共享单车', '小黄车', '单车']], stopWords: ['请问'] });
     const clash = await api.put('/api/kb/admin/vocabulary', { synonymGroups: [['单车', '自行车'], ['共享单车', '单车']], stopWords: [] }, { token: bob.token });
     expect(clash.status).toBe(400);

@@ -184,7 +184,7 @@ export interface IntakeWeights {
   urgentThreshold: number;
 }
 
-export const INTAKE_WEIGHTS: IntakeWeights = { categoryRules: 0.25, subcategoryRules: 0.5, typeRules: 0.5, typeFallback: 0.1, urgentThreshold: URGENT_THRESHOLD };
+export const INTAKE_WEIGHTS: IntakeWeights = { categoryRules: 0.1, subcategoryRules: 0.75, typeRules: 0.5, typeFallback: 0, urgentThreshold: URGENT_THRESHOLD };
 
 const best = <K>(scores: Map<K, number>): K | undefined => [...scores.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
 const shares = <K>(scores: Map<K, number>): Map<K, number> => {

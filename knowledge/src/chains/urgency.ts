@@ -44,7 +44,7 @@ export function readUrgency(rules: readonly PreparedRule[], whole: RuleText, top
 }
 
 /** The model's urgency probability at or above which a message is urgent; chosen on DEV (README, npm run eval:intake -- --tune). */
-export const URGENT_THRESHOLD = 0.25;
+export const URGENT_THRESHOLD = 0.3;
 
 export interface UrgencyDecision {
   urgency: 'normal' | 'urgent';

@@ -131,13 +131,15 @@ export type IntakeHead = 'category' | 'subcategory' | 'type' | 'urgent';
  * for; `node tests/eval/intake-cross-file.ts`). A stronger penalty than the
  * default keeps the heads from learning one writer's pet words (across seven
  * files: category 79.5 → 81.8 %, type 82.5 → 83.8 %), and the urgency head's
- * probabilities from saturating. The second level needs only three passes.
+ * probabilities from saturating. The second level needs only three passes;
+ * the first level four (six gave DEV one message more in 1,219, for an eighth
+ * more training time on the start-up's worker).
  */
 export const INTAKE_MODEL_DEFAULTS: IntakeModelOptions = {
   ...LINEAR_DEFAULTS,
   minCount: 2,
   heads: {
-    category: { l2: 1e-2, rate: 0.3 },
+    category: { l2: 1e-2, rate: 0.3, epochs: 4 },
     subcategory: { l2: 3e-3, epochs: 3 },
     type: { l2: 1e-3, rate: 0.3 },
     urgent: { l2: 3e-3, rate: 0.3 },

@@ -10,6 +10,7 @@
  * (`CONFIDENCE.targetPrecision`: the share of direct answers that should be
  * right); the threshold on the probability follows from DEV.
  */
+import { type BoostedTrees, boostedValue } from './boosted-trees.ts';
 import { CONFIDENCE_MODEL, CONFIDENCE_MODEL_UNLEARNT } from './confidence-model.ts';
 
 /** How sure the office wants to be of a direct answer: the share of them that should be right. */
@@ -36,6 +37,8 @@ export const CONFIDENCE_FEATURES = [
   'amountNotGiven',
   'asksChoice',
   'elsewhereNotSpoken',
+  'likeAsked',
+  'likeNearMiss',
 ] as const;
 
 export type ConfidenceFeatures = Record<(typeof CONFIDENCE_FEATURES)[number], number>;
@@ -46,6 +49,12 @@ export interface ConfidenceModel {
   scale: number[];
   weights: number[];
   bias: number;
+  /**
+   * Small trees added to the linear log-odds, fitted on what the linear
+   * model gets wrong on TRAIN (boosted-trees.ts): on DEV they lift
+   * confident-right at the same refusal floor by seven to ten points (README).
+   */
+  boost?: BoostedTrees;
   /**
    * Platt scaling fitted on DEV: the fit weighs unanswerable questions up
    * (they teach what sets them apart), which skews its raw probability; this
@@ -65,10 +74,16 @@ const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 /** P(first hit right) under a model. */
 export function probabilityRight(x: readonly number[], model: ConfidenceModel = CONFIDENCE_MODEL): number {
-  let z = model.bias;
-  for (let i = 0; i < model.weights.length; i++) z += model.weights[i]! * ((x[i]! - model.mean[i]!) / model.scale[i]!);
+  const z = logOdds(x, model);
   const c = model.calibration;
   return sigmoid(c ? c.slope * z + c.intercept : z);
+}
+
+/** The model's log-odds before calibration: linear part, plus the trees if it has them. */
+export function logOdds(x: readonly number[], model: Omit<ConfidenceModel, 'thresholds'>): number {
+  let z = model.bias;
+  for (let i = 0; i < model.weights.length; i++) z += model.weights[i]! * ((x[i]! - model.mean[i]!) / model.scale[i]!);
+  return model.boost ? z + boostedValue(model.boost, x) : z;
 }
 
 /** Platt scaling: a one-feature logistic fit (fitLogistic) of the labels on the raw log-odds, as slope and intercept. */

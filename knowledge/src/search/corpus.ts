@@ -4,7 +4,7 @@ import { pinyinTerms } from '../text/pinyin.ts';
 import { givesAmount, speaksOfElsewhere } from './question-focus.ts';
 import type { Vocabulary } from '../text/vocabulary.ts';
 import { markdownToText } from './documents.ts';
-import { EntryClassifier, type LabelledQuestion } from './entry-classifier.ts';
+import { EntryClassifier, type LabelledQuestion, sameTopic } from './entry-classifier.ts';
 import { kbTrainingMaterial } from './kb-training.ts';
 
 /** The terms a text is compared by: character bigrams, words, single characters and pinyin bigrams. */
@@ -70,6 +70,9 @@ export class KnowledgeCorpus {
   readonly #answerChars = new Set<string>();
   /** Which entry a question asks for, learnt from the entries' phrasings and the labelled questions. */
   readonly classifier: EntryClassifier;
+  /** Per entry, the character bigrams of the labelled questions it answers, and of its near-misses. */
+  readonly #askedBy = new Map<string, Set<string>[]>();
+  readonly #nearMisses = new Map<string, Set<string>[]>();
 
   /** `questions`: labelled citizen questions to learn from (default: the training split that ships with the code). */
   constructor(vocabulary: Vocabulary, entries: readonly KnowledgeEntry[], questions: readonly LabelledQuestion[] = kbTrainingMaterial()) {
@@ -85,6 +88,38 @@ export class KnowledgeCorpus {
       }
       for (const t of f.answerChars) this.#answerChars.add(t);
     }
+    const byId = new Map(entries.map((e) => [e.id, e]));
+    for (const q of questions) {
+      const id = q.expected ?? q.near;
+      const entry = id === undefined ? undefined : byId.get(id);
+      // A question labelled against another entry under the same id (an imported knowledge base) says nothing of this one.
+      if (!entry || (q.about !== undefined && !sameTopic(q.about, entry.question))) continue;
+      const into = q.expected ? this.#askedBy : this.#nearMisses;
+      const list = into.get(entry.id) ?? [];
+      list.push(new Set(termsOf(vocabulary.words(q.q).join(''))));
+      into.set(entry.id, list);
+    }
+  }
+
+  /**
+   * How like the labelled questions about an entry a question is (its
+   * character bigrams, as a set): the largest Jaccard overlap with one the
+   * entry answers, and with one of its near-misses. The confidence gate
+   * learns from both: a question closer to a known near-miss than to any
+   * question the entry answers asks, most likely, what its answer does not say.
+   */
+  likeness(id: string, bigrams: ReadonlySet<string>): { asked: number; nearMiss: number } {
+    const best = (list: Set<string>[] | undefined) => {
+      let top = 0;
+      for (const other of list ?? []) {
+        let shared = 0;
+        for (const t of bigrams) if (other.has(t)) shared++;
+        const union = bigrams.size + other.size - shared;
+        if (union > 0 && shared / union > top) top = shared / union;
+      }
+      return top;
+    };
+    return { asked: best(this.#askedBy.get(id)), nearMiss: best(this.#nearMisses.get(id)) };
   }
 
   features(id: string): EntryFeatures | undefined {

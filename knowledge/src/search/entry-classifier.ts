@@ -7,7 +7,12 @@ export interface LabelledQuestion {
   q: string;
   expected: string | null;
   /**
-   * The question of the entry it was labelled against. An entry under the
+   * For a question no entry answers that is close to one (a near-miss: it
+   * asks what that entry's answer does not say), that entry's id.
+   */
+  near?: string;
+  /**
+   * The question of the entry it was labelled against (or is a near-miss of). An entry under the
    * same id that now asks something else (a knowledge base imported with
    * `kb import --replace`) does not learn from it.
    */
@@ -23,7 +28,7 @@ export interface LabelledQuestion {
 export const LEARNT = { questions: 2, none: 20 } as const;
 
 /** Whether two questions are about the same thing: half the bigrams of the shorter shared. */
-function sameTopic(a: string, b: string): boolean {
+export function sameTopic(a: string, b: string): boolean {
   const grams = (s: string) => {
     const chars = [...s.replace(/[\s\p{P}]/gu, '')];
     const out = new Set<string>();

@@ -200,6 +200,7 @@ function confidenceFeatures(corpus: KnowledgeCorpus, question: string, q: QueryW
   const phrasing = phrasingCover(corpus, query, f);
   const letters = [...question].filter((ch) => /[\p{L}\p{N}]/u.test(ch)).length;
   const asked = normalizeKeepingSpaces(question);
+  const like = f ? corpus.likeness(f.id, query) : { asked: 0, nearMiss: 0 };
   return {
     top,
     lead: top - second,
@@ -220,6 +221,8 @@ function confidenceFeatures(corpus: KnowledgeCorpus, question: string, q: QueryW
     amountNotGiven: f && asksAmount(asked) && !f.givesAmount ? 1 : 0,
     asksChoice: asksChoice(asked) ? 1 : 0,
     elsewhereNotSpoken: f && asksElsewhere(asked) && !f.speaksOfElsewhere ? 1 : 0,
+    likeAsked: like.asked,
+    likeNearMiss: like.nearMiss,
   };
 }
 

@@ -23,7 +23,8 @@ export function readKbQuestions(file: string): KbQuestion[] {
     try {
       const v = JSON.parse(line) as Partial<KbQuestion>;
       if (typeof v.q === 'string' && v.q.trim() && (typeof v.expected === 'string' || v.expected === null)) {
-        out.push({ q: v.q, expected: v.expected, style: typeof v.style === 'string' ? v.style : 'unknown' });
+        const near = v.expected === null && typeof v.near === 'string' ? { near: v.near } : {};
+        out.push({ q: v.q, expected: v.expected, style: typeof v.style === 'string' ? v.style : 'unknown', ...near });
       }
     } catch {
       // an unfinished last line
@@ -81,7 +82,8 @@ export function kbTrainingMaterial(): readonly KbQuestion[] {
   if (cached) return cached;
   const about = shippedQuestions();
   cached = kbTrainQuestions().map((q) => {
-    const question = q.expected === null ? undefined : about.get(q.expected);
+    const of = q.expected ?? q.near;
+    const question = of === undefined ? undefined : about.get(of);
     return question === undefined ? q : { ...q, about: question };
   });
   return cached;
