@@ -87,9 +87,30 @@ export function startWithNpm(env: Record<string, string>): Promise<Started> {
   return waitForUrl(launch('npm', ['start'], env, base), 180_000);
 }
 
-export async function stopSystem(started: Started): Promise<number | null> {
+/** SIGTERM, then the exit code (-1 when it hung: exitWithin). */
+export async function stopSystem(started: Started, ms = 90_000): Promise<number | null> {
   started.child.kill('SIGTERM');
-  return started.exited;
+  return exitWithin(started, ms);
+}
+
+/**
+ * The exit code; a process still there after `ms` is killed and reported as
+ * -1, so that a hang fails its test with the process's output instead of
+ * running into the test's own timeout unseen.
+ */
+async function exitWithin(started: { child: ChildProcess; exited: Promise<number | null> }, ms: number): Promise<number | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<number>((resolve) => {
+    timer = setTimeout(() => {
+      started.child.kill('SIGKILL');
+      resolve(-1);
+    }, ms);
+  });
+  try {
+    return await Promise.race([started.exited, hung]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Pids in process group `pgid` (field 5 of /proc/<pid>/stat). */
@@ -164,6 +185,6 @@ export function runAdmin(args: string[], env: Record<string, string>): Promise<{
 /** Runs a CLI script of the api workspace with the test's environment; tracked like the server. */
 export async function runCli(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const started = launch(process.execPath, [script, ...args], env);
-  const code = await started.exited;
+  const code = await exitWithin(started, 180_000);
   return { code, output: started.output() };
 }
