@@ -78,7 +78,9 @@ export class KnowledgeCorpus {
   constructor(vocabulary: Vocabulary, entries: readonly KnowledgeEntry[], questions: readonly LabelledQuestion[] = kbTrainingMaterial()) {
     this.vocabulary = vocabulary;
     this.size = entries.length;
-    this.classifier = new EntryClassifier(vocabulary, entries, questions);
+    // Each labelled question segmented once, for the classifier and for likeness().
+    const termsOfQuestion = new Map(questions.map((q) => [q, termSetsOf(vocabulary, [q.q])]));
+    this.classifier = new EntryClassifier(vocabulary, entries, questions, (q) => termsOfQuestion.get(q)!);
     for (const entry of entries) {
       const f = featuresOf(vocabulary, entry);
       this.#features.set(entry.id, f);
@@ -96,7 +98,7 @@ export class KnowledgeCorpus {
       if (!entry || (q.about !== undefined && !sameTopic(q.about, entry.question))) continue;
       const into = q.expected ? this.#askedBy : this.#nearMisses;
       const list = into.get(entry.id) ?? [];
-      list.push(new Set(termsOf(vocabulary.words(q.q).join(''))));
+      list.push(termsOfQuestion.get(q)!.chars);
       into.set(entry.id, list);
     }
   }

@@ -82,7 +82,13 @@ export class EntryClassifier {
   /** log θ(term) over all entries pooled: how common a term is in any question. */
   readonly #background = new Map<string, number>();
 
-  constructor(vocabulary: Vocabulary, entries: readonly KnowledgeEntry[], questions: readonly LabelledQuestion[]) {
+  /** `termsOfQuestion`: the labelled questions' term sets, when the caller has them already. */
+  constructor(
+    vocabulary: Vocabulary,
+    entries: readonly KnowledgeEntry[],
+    questions: readonly LabelledQuestion[],
+    termsOfQuestion: (q: LabelledQuestion) => TermSets = (q) => termSetsOf(vocabulary, [q.q]),
+  ) {
     // One more class after the entries: the questions no entry answers.
     this.#ids = [...entries.map((e) => e.id), NONE];
     const indexOf = new Map(this.#ids.map((id, k) => [id, k]));
@@ -90,8 +96,8 @@ export class EntryClassifier {
     this.#none = entries.length;
     const counts = new Map<string, Map<number, number>>();
     const totals = new Float64Array(entries.length + 1);
-    const add = (k: number, text: string) => {
-      const sets = termSetsOf(vocabulary, [text]);
+    const add = (k: number, text: string | TermSets) => {
+      const sets = typeof text === 'string' ? termSetsOf(vocabulary, [text]) : text;
       for (const t of classifierTerms(sets)) {
         let row = counts.get(t);
         if (!row) counts.set(t, (row = new Map()));
@@ -109,7 +115,7 @@ export class EntryClassifier {
       if (q.expected === null) continue;
       const k = indexOf.get(q.expected);
       if (k === undefined || (q.about !== undefined && !sameTopic(q.about, entries[k]!.question))) continue;
-      add(k, q.q);
+      add(k, termsOfQuestion(q));
       labelled[k]!++;
     }
     // What no entry of the shipped set answers may be what an imported set is
@@ -117,7 +123,7 @@ export class EntryClassifier {
     const labelledIds = new Set(questions.flatMap((q) => (q.expected === null ? [] : [q.expected])));
     const present = labelled.filter((n, k) => k < entries.length && n > 0).length;
     if (labelledIds.size > 0 && present >= 0.8 * labelledIds.size) {
-      for (const q of unanswerable) add(this.#none, q.q);
+      for (const q of unanswerable) add(this.#none, termsOfQuestion(q));
       labelled[this.#none] = unanswerable.length;
     }
     this.#labelled = labelled;
