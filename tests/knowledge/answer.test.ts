@@ -124,12 +124,12 @@ describe('POST /api/answer', () => {
   });
 
   it('lets editors turn a queued question into an alternate of an entry', async () => {
-    await ask('管子里的水黄黄的');
+    await ask('管子里流出来的水不太对劲');
     const queue = await api.get('/api/kb/admin/unanswered', { token: editor.token });
-    const item = queue.json.items.find((i: { sampleText: string }) => i.sampleText.startsWith('管子里的水'));
+    const item = queue.json.items.find((i: { sampleText: string }) => i.sampleText.startsWith('管子里流出来的水'));
     const attach = await api.post(`/api/kb/admin/unanswered/${item.id}/attach`, { entryId: 'F003' }, { token: editor.token });
     expect(attach.status).toBe(200);
-    expect(attach.json.alternates).toContain('管子里的水黄黄的');
+    expect(attach.json.alternates).toContain('管子里流出来的水不太对劲');
     expect(attach.json.status).toBe('draft');
     const again = await api.post(`/api/kb/admin/unanswered/${item.id}/dismiss`, { reason: 'duplicate' }, { token: editor.token });
     expect(again.status).toBe(409);

@@ -39,6 +39,8 @@ export const CONFIDENCE_FEATURES = [
   'elsewhereNotSpoken',
   'likeAsked',
   'likeNearMiss',
+  'classifierEvidence',
+  'noneEvidence',
 ] as const;
 
 export type ConfidenceFeatures = Record<(typeof CONFIDENCE_FEATURES)[number], number>;

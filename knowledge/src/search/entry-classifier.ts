@@ -208,6 +208,15 @@ export class EntryClassifier {
       if (top.length > limit) top.pop();
     }
     const of = (id: string) => (id === NONE ? undefined : this.#indexOf.get(id));
+    // The two best entries' summed log-likelihoods: evidence counts every term, where p is per term.
+    let best = -Infinity;
+    let second = -Infinity;
+    for (let k = 0; k < K; k++) {
+      if (k === this.#none) continue;
+      if (raw[k]! > best) [second, best] = [best, raw[k]!];
+      else if (raw[k]! > second) second = raw[k]!;
+    }
+    const clip = (x: number) => Math.max(-EVIDENCE_CLIP, Math.min(EVIDENCE_CLIP, Number.isFinite(x) ? x : 0));
     return {
       top: top.map((k) => this.#ids[k]!),
       p: (id) => {
@@ -218,6 +227,11 @@ export class EntryClassifier {
         const k = of(id);
         return k === undefined ? 0 : (raw[k]! - background) / known;
       },
+      evidence: (id) => {
+        const k = of(id);
+        return k === undefined ? -EVIDENCE_CLIP : clip(raw[k]! - (raw[k]! >= best ? second : best));
+      },
+      noneEvidence: this.#labelled[this.#none]! > 0 ? clip(raw[this.#none]! - best) : -EVIDENCE_CLIP,
       none: weight[this.#none]! / sum,
     };
   }
@@ -229,9 +243,18 @@ export interface Posterior {
   top: readonly string[];
   p(id: string): number;
   fit(id: string): number;
+  /**
+   * How much better the entry explains the whole question than the best other entry does (summed
+   * log-likelihood ratio, clipped): a long question's many terms add up to more evidence.
+   */
+  evidence(id: string): number;
+  /** The same for the class of questions no entry answers against the best entry. */
+  noneEvidence: number;
   /** P(no entry answers it), learnt from the labelled questions none answers. */
   none: number;
 }
 
 const NONE = '\u0000none';
-const EMPTY: Posterior = { top: [], p: () => 0, fit: () => 0, none: 1 };
+/** Summed log-likelihood ratios beyond this say nothing more. */
+const EVIDENCE_CLIP = 30;
+const EMPTY: Posterior = { top: [], p: () => 0, fit: () => 0, evidence: () => -EVIDENCE_CLIP, noneEvidence: -EVIDENCE_CLIP, none: 1 };

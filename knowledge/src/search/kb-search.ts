@@ -5,6 +5,7 @@ import { type EntryFeatures, type KnowledgeCorpus, type TermSets, termSetsOf } f
 import { dayNumber } from './documents.ts';
 import { asksAmount, asksChoice, asksElsewhere } from './question-focus.ts';
 import type { KbIndex, SearchRequestError } from './kb-index.ts';
+import type { Posterior } from './entry-classifier.ts';
 
 export interface SearchOptions {
   limit: number;
@@ -185,9 +186,11 @@ interface Ranked {
   p: number;
   /** The classifier's fit (EntryClassifier.rank). */
   fit: number;
+  /** The classifier's evidence for it over the best other entry (EntryClassifier.rank). */
+  evidence: number;
 }
 
-function confidenceFeatures(corpus: KnowledgeCorpus, question: string, q: QueryWeights, ranked: readonly Ranked[], none: number): ConfidenceFeatures {
+function confidenceFeatures(corpus: KnowledgeCorpus, question: string, q: QueryWeights, ranked: readonly Ranked[], posterior: Posterior): ConfidenceFeatures {
   const top = ranked[0]?.score ?? 0;
   const second = ranked[1]?.score ?? 0;
   const f = ranked[0]?.features;
@@ -217,7 +220,9 @@ function confidenceFeatures(corpus: KnowledgeCorpus, question: string, q: QueryW
     classifier: ranked[0]?.p ?? 0,
     classifierLead: (ranked[0]?.p ?? 0) - Math.max(0, ...ranked.slice(1).map((r) => r.p)),
     classifierFit: ranked[0]?.fit ?? 0,
-    classifierNone: none,
+    classifierNone: posterior.none,
+    classifierEvidence: ranked[0]?.evidence ?? -30,
+    noneEvidence: posterior.noneEvidence,
     amountNotGiven: f && asksAmount(asked) && !f.givesAmount ? 1 : 0,
     asksChoice: asksChoice(asked) ? 1 : 0,
     elsewhereNotSpoken: f && asksElsewhere(asked) && !f.speaksOfElsewhere ? 1 : 0,
@@ -319,7 +324,8 @@ export async function searchKnowledge(index: KbIndex, corpus: KnowledgeCorpus, q
     const lexical = scoreEntry(weights, features);
     const p = posterior.p(id);
     const fit = posterior.fit(id);
-    ranked.push({ features, lexical, p, fit, score: Math.round(((1 - BLEND.share) * lexical + BLEND.share * p) * 1000) / 1000 });
+    const evidence = posterior.evidence(id);
+    ranked.push({ features, lexical, p, fit, evidence, score: Math.round(((1 - BLEND.share) * lexical + BLEND.share * p) * 1000) / 1000 });
   };
   for (const result of results) for (const hit of result.hits) consider(hit.id);
   // Entries the classifier is surest of, though they share few of the question's rarest terms,
@@ -334,7 +340,7 @@ export async function searchKnowledge(index: KbIndex, corpus: KnowledgeCorpus, q
   // A reply of a digit or a symbol (a menu choice typed into the wrong place) says
   // nothing to answer with confidence, however well some entry scores on it.
   const substantive = [...question].filter((ch) => /\p{L}/u.test(ch)).length >= 2;
-  const features = confidenceFeatures(corpus, question, weights, ranked, posterior.none);
+  const features = confidenceFeatures(corpus, question, weights, ranked, posterior);
   const learnt = ranked.length > 0 && corpus.classifier.learnt(ranked[0]!.features.id);
   const gate = learnt ? LEARNT : UNLEARNT;
   const confidence = ranked.length > 0 && substantive ? Math.round(probabilityRight(featureVector(features), gate.model) * 1000) / 1000 : 0;
