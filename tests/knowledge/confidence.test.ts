@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFIDENCE, CONFIDENCE_THRESHOLD, chooseThreshold, thresholdFor } from '../../knowledge/src/search/confidence.ts';
 import { CONFIDENCE_MODEL } from '../../knowledge/src/search/confidence-model.ts';
 import { boostedValue, fitBoostedTrees, treeValue } from '../../knowledge/src/search/boosted-trees.ts';
-import { KnowledgeCorpus } from '../../knowledge/src/search/corpus.ts';
+import { KnowledgeCorpus, termSetsOf } from '../../knowledge/src/search/corpus.ts';
+import { NO_EVIDENCE } from '../../knowledge/src/search/entry-classifier.ts';
 import { termsOf } from '../../knowledge/src/text/grams.ts';
 import { Vocabulary } from '../../knowledge/src/text/vocabulary.ts';
 import { asksAmount, asksChoice, asksElsewhere, givesAmount, speaksOfElsewhere } from '../../knowledge/src/search/question-focus.ts';
@@ -113,5 +114,25 @@ describe('calibrated confidence of direct answers', () => {
     expect(asked.nearMiss).toBe(0);
     expect(corpus.likeness('F001', grams('停水期间的水费能减免吗')).nearMiss).toBeLessThan(0.2);
     expect(corpus.likeness('F404', grams('水龙头一点水都没有'))).toEqual({ asked: 0, nearMiss: 0 });
+  });
+
+  it('weighs the classifier’s evidence over the whole question: a long story about one entry adds up to more', () => {
+    const vocabulary = new Vocabulary({ synonymGroups: [], stopWords: [] });
+    const entry = (id: string, question: string) => ({ id, question, alternates: [], keywords: [], answer: '' }) as unknown as ConstructorParameters<typeof KnowledgeCorpus>[1][number];
+    const corpus = new KnowledgeCorpus(vocabulary, [entry('F001', '家里突然停水了怎么办'), entry('F131', '车被贴了违停罚单怎么交罚款')], [
+      { q: '水龙头一点水都没有找谁修', expected: 'F001' },
+      { q: '车窗上夹了张罚单去哪交钱', expected: 'F131' },
+    ]);
+    const short = corpus.classifier.rank(termSetsOf(vocabulary, ['停水了']));
+    const long = corpus.classifier.rank(termSetsOf(vocabulary, ['早上起来家里突然停水了，水龙头一点水都没有，邻居家也停水，找谁修']));
+    expect(short.top[0]).toBe('F001');
+    expect(long.top[0]).toBe('F001');
+    expect(short.evidence('F001')).toBeGreaterThan(0);
+    expect(long.evidence('F001')).toBeGreaterThan(short.evidence('F001'));
+    // The runner-up's evidence is the same margin, against it.
+    expect(long.evidence('F131')).toBeCloseTo(-long.evidence('F001'), 5);
+    expect(long.evidence('F404')).toBe(NO_EVIDENCE);
+    // No labelled question no entry answers: the none class has no say.
+    expect(long.noneEvidence).toBe(NO_EVIDENCE);
   });
 });

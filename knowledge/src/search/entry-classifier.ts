@@ -213,10 +213,12 @@ export class EntryClassifier {
     let second = -Infinity;
     for (let k = 0; k < K; k++) {
       if (k === this.#none) continue;
-      if (raw[k]! > best) [second, best] = [best, raw[k]!];
-      else if (raw[k]! > second) second = raw[k]!;
+      if (raw[k]! > best) {
+        second = best;
+        best = raw[k]!;
+      } else if (raw[k]! > second) second = raw[k]!;
     }
-    const clip = (x: number) => Math.max(-EVIDENCE_CLIP, Math.min(EVIDENCE_CLIP, Number.isFinite(x) ? x : 0));
+    const clip = (x: number) => Math.max(NO_EVIDENCE, Math.min(-NO_EVIDENCE, Number.isFinite(x) ? x : 0));
     return {
       top: top.map((k) => this.#ids[k]!),
       p: (id) => {
@@ -229,9 +231,9 @@ export class EntryClassifier {
       },
       evidence: (id) => {
         const k = of(id);
-        return k === undefined ? -EVIDENCE_CLIP : clip(raw[k]! - (raw[k]! >= best ? second : best));
+        return k === undefined ? NO_EVIDENCE : clip(raw[k]! - (raw[k]! >= best ? second : best));
       },
-      noneEvidence: this.#labelled[this.#none]! > 0 ? clip(raw[this.#none]! - best) : -EVIDENCE_CLIP,
+      noneEvidence: this.#labelled[this.#none]! > 0 ? clip(raw[this.#none]! - best) : NO_EVIDENCE,
       none: weight[this.#none]! / sum,
     };
   }
@@ -255,6 +257,6 @@ export interface Posterior {
 }
 
 const NONE = '\u0000none';
-/** Summed log-likelihood ratios beyond this say nothing more. */
-const EVIDENCE_CLIP = 30;
-const EMPTY: Posterior = { top: [], p: () => 0, fit: () => 0, evidence: () => -EVIDENCE_CLIP, noneEvidence: -EVIDENCE_CLIP, none: 1 };
+/** Evidence against, at its clip: summed log-likelihood ratios beyond ±30 say nothing more. */
+export const NO_EVIDENCE = -30;
+const EMPTY: Posterior = { top: [], p: () => 0, fit: () => 0, evidence: () => NO_EVIDENCE, noneEvidence: NO_EVIDENCE, none: 1 };

@@ -5,7 +5,7 @@ import { type EntryFeatures, type KnowledgeCorpus, type TermSets, termSetsOf } f
 import { dayNumber } from './documents.ts';
 import { asksAmount, asksChoice, asksElsewhere } from './question-focus.ts';
 import type { KbIndex, SearchRequestError } from './kb-index.ts';
-import type { Posterior } from './entry-classifier.ts';
+import { NO_EVIDENCE, type Posterior } from './entry-classifier.ts';
 
 export interface SearchOptions {
   limit: number;
@@ -186,8 +186,6 @@ interface Ranked {
   p: number;
   /** The classifier's fit (EntryClassifier.rank). */
   fit: number;
-  /** The classifier's evidence for it over the best other entry (EntryClassifier.rank). */
-  evidence: number;
 }
 
 function confidenceFeatures(corpus: KnowledgeCorpus, question: string, q: QueryWeights, ranked: readonly Ranked[], posterior: Posterior): ConfidenceFeatures {
@@ -221,7 +219,7 @@ function confidenceFeatures(corpus: KnowledgeCorpus, question: string, q: QueryW
     classifierLead: (ranked[0]?.p ?? 0) - Math.max(0, ...ranked.slice(1).map((r) => r.p)),
     classifierFit: ranked[0]?.fit ?? 0,
     classifierNone: posterior.none,
-    classifierEvidence: ranked[0]?.evidence ?? -30,
+    classifierEvidence: f ? posterior.evidence(f.id) : NO_EVIDENCE,
     noneEvidence: posterior.noneEvidence,
     amountNotGiven: f && asksAmount(asked) && !f.givesAmount ? 1 : 0,
     asksChoice: asksChoice(asked) ? 1 : 0,
@@ -324,8 +322,7 @@ export async function searchKnowledge(index: KbIndex, corpus: KnowledgeCorpus, q
     const lexical = scoreEntry(weights, features);
     const p = posterior.p(id);
     const fit = posterior.fit(id);
-    const evidence = posterior.evidence(id);
-    ranked.push({ features, lexical, p, fit, evidence, score: Math.round(((1 - BLEND.share) * lexical + BLEND.share * p) * 1000) / 1000 });
+    ranked.push({ features, lexical, p, fit, score: Math.round(((1 - BLEND.share) * lexical + BLEND.share * p) * 1000) / 1000 });
   };
   for (const result of results) for (const hit of result.hits) consider(hit.id);
   // Entries the classifier is surest of, though they share few of the question's rarest terms,
