@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { type Database, openDatabase, safeErrorFields } from '@hotline/db';
 import { type Bots, createBots, PUBLIC_EVENT_TOPIC } from '@hotline/bots';
-import { createChatModel, type EmbeddedMeili, retrainIntakeModelInWorker, shippedIntakeModelStats } from '@hotline/knowledge';
+import { createChatModel, type EmbeddedMeili, retrainIntakeModelInWorker, shippedIntakeModelStats, shippedSoftmax } from '@hotline/knowledge';
 import type { Config } from './config.ts';
 import { localDayOf } from './domain/calendar/local-time.ts';
 import { officialYears } from './domain/calendar/working-calendar.ts';
@@ -59,6 +59,9 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   const logger = options.logger ?? createLogger(config.logLevel);
   // The intake model trains from the repository's data on a worker thread (about a second of CPU) while the database and search start.
   const intakeModel = shippedIntakeModelStats() ? null : retrainIntakeModelInWorker();
+  // So does the answer gate's entry-softmax model (read from its disk cache once trained): the first knowledge snapshot waits for it.
+  const softmaxStarted = performance.now();
+  const softmax = shippedSoftmax().then((parts) => ({ trained: parts !== null, ms: performance.now() - softmaxStarted }));
   // Before the database opens: a start without its key must not file tickets.
   useQueryCodeKey(loadQueryCodeKey(config.queryCodeKey, config.dataDir));
   const database =
@@ -92,6 +95,9 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     const systemCtx = { db: database.db, actor: { kind: 'system' as const, job: 'seed' }, now: () => new Date(), rules: await rules.get() };
     const seededKnowledge = await seedKnowledge(systemCtx);
     if (seededKnowledge.entries > 0) logger.info('knowledge content imported', seededKnowledge);
+    const softmaxWait = performance.now();
+    const softmaxReady = await softmax;
+    logger.info('entry-softmax model ready', { trained: softmaxReady.trained, ms: Math.round(softmaxReady.ms), waitedMs: Math.round(performance.now() - softmaxWait) });
     await knowledge.prepareIndex().catch((error) => logger.warn('search index not prepared yet; it will catch up', { error: String((error as Error).message ?? error).slice(0, 300) }));
 
     const secret = await loadSigningSecret(database.db, config.siteSecret);

@@ -9,6 +9,8 @@ export * from './render/markdown.ts';
 export * from './search/corpus.ts';
 export * from './search/documents.ts';
 export * from './search/entry-classifier.ts';
+export * from './search/entry-softmax.ts';
+export * from './search/entry-softmax-training.ts';
 export * from './search/kb-training.ts';
 export * from './search/kb-index.ts';
 export * from './search/kb-search.ts';

@@ -13,6 +13,8 @@ let h: Harness;
 let api: ReturnType<typeof client>;
 let alice: TestStaff, bob: TestStaff, operator: TestStaff;
 let jobs: BackgroundJobs;
+/** The entry the first test creates and teaches. */
+let catEntry = '';
 
 beforeAll(async () => {
   h = await createHarness({ knowledge: 'content' });
@@ -53,7 +55,12 @@ describe('direct answers from an entry', () => {
     await api.post(`/api/kb/admin/entries/${id}/submit`, {}, { token: alice.token });
     await api.post(`/api/kb/admin/entries/${id}/approve`, {}, { token: bob.token });
     await h.drainOutbox();
-    expect((await h.knowledge.snapshot()).corpus.classifier.learnt(id)).toBe(false);
+    const published = (await h.knowledge.snapshot()).corpus;
+    expect(published.classifier.learnt(id)).toBe(false);
+    // The entry-softmax model of the shipped entries serves on while one with the new entry trains.
+    expect(published.softmax?.knows('F001')).toBe(true);
+    expect(published.softmax?.knows(id)).toBe(false);
+    catEntry = id;
     const probe = async () => (await api.get(`/api/kb/search?q=${encodeURIComponent('单元楼下野猫成群，猫屎到处都是，有人管吗')}`)).json as { hits: { id: string }[]; confident: boolean };
     expect((await probe()).hits[0]?.id).not.toBe(id);
 
@@ -70,6 +77,20 @@ describe('direct answers from an entry', () => {
     const { corpus } = await h.knowledge.snapshot();
     expect(corpus.classifier.learnt(id)).toBe(true);
     expect((await probe()).hits[0]?.id).toBe(id);
+  }, 120_000);
+
+  it('retrain the entry-softmax model on a worker when entries or their questions change, and reload with it', async () => {
+    // Each change above (the entry, then each learnt question) asked for a model of its own; the last one is trained.
+    let corpus = (await h.knowledge.snapshot()).corpus;
+    const deadline = Date.now() + 90_000;
+    while (!corpus.softmax?.knows(catEntry) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      corpus = (await h.knowledge.snapshot()).corpus;
+    }
+    expect(corpus.softmax?.knows(catEntry)).toBe(true);
+    expect(corpus.softmax?.knows('F001')).toBe(true);
+    // It learnt the citizens' words too: a third way of saying it goes to the entry.
+    expect(corpus.softmax?.opinion('小区野猫成群，晚上叫个不停，猫屎到处都是').best).toBe(catEntry);
   }, 120_000);
 
   it('refuse an entry id that is not one, and learn nothing from an answer written by hand', async () => {

@@ -95,16 +95,23 @@ describe('回归问题 and the vocabulary', () => {
     expect(run.json.top1).toBeGreaterThan(run.json.total * 0.5);
     expect(run.json.top3).toBeGreaterThanOrEqual(run.json.top1);
 
-    // 停水 made a stop word: the questions about water cuts lose their telling word.
+    // The telling words of water cuts made stop words. Until the entry-softmax model this broke the
+    // questions about them (listed worse first); now half of each learnt entry's score reads the
+    // citizen's own words, not the vocabulary's, and the seeded questions (TRAIN and DEV, which
+    // that model learnt from or resembles) hold: the check shows what the change does, which is
+    // nothing worse. (The ordering of a run's worse questions first is no longer exercised here.)
     const vocabulary = (await api.get('/api/kb/admin/vocabulary', { token: alice.token })).json as { synonymGroups: string[][]; stopWords: string[] };
-    const proposed = { ...vocabulary, synonymGroups: vocabulary.synonymGroups.filter((g) => !g.includes('停水')), stopWords: [...vocabulary.stopWords, '停水'] };
+    const dropped = ['停水', '没水', '断水'];
+    const proposed = { ...vocabulary, synonymGroups: vocabulary.synonymGroups.filter((g) => !g.some((w) => dropped.includes(w))), stopWords: [...vocabulary.stopWords, ...dropped] };
     const t0 = performance.now();
     const impact = await api.post('/api/kb/admin/vocabulary/impact', proposed, { token: alice.token });
     expect(impact.status, impact.text).toBe(200);
     console.log(`vocabulary impact: ${impact.json.checked} of ${impact.json.questions} questions twice in ${Math.round(performance.now() - t0)} ms`);
-    expect(impact.json.worse).toBeGreaterThan(0);
-    expect(impact.json.changes[0].change).toBe('worse');
-    expect(impact.json.top1After).toBeLessThan(impact.json.top1Before);
+    // Only the questions that mention a changed word (or whose entries do) are run twice.
+    expect(impact.json.checked).toBeGreaterThan(0);
+    expect(impact.json.checked).toBeLessThan(impact.json.questions);
+    expect(impact.json.worse).toBe(0);
+    expect(impact.json.top1After).toBeGreaterThanOrEqual(impact.json.top1Before);
     // Nothing is saved by looking.
     expect((await api.get('/api/kb/admin/vocabulary', { token: alice.token })).json.stopWords).not.toContain('停水');
 
@@ -113,9 +120,8 @@ describe('回归问题 and the vocabulary', () => {
     const read = async () => (await api.get('/api/kb/admin/regression', { token: alice.token })).json as Regression;
     await expect.poll(async () => (await read()).last?.trigger, { timeout: 60_000, interval: 500 }).toBe('vocabulary');
     const after = await read();
-    expect(after.worse).toBeGreaterThan(0);
-    expect(after.rows[0]!.change).toBe('worse');
-    expect(after.last!.top1).toBeLessThan(after.previous!.top1);
+    expect(after.last!.total).toBe(seeded.questions);
+    expect(after.last!.top1).toBeGreaterThanOrEqual(after.previous!.top1);
     expect((await api.put('/api/kb/admin/vocabulary', vocabulary, { token: alice.token })).status).toBe(200);
   }, 180_000);
 

@@ -7,7 +7,10 @@
 import { writeFileSync } from 'node:fs';
 import { KnowledgeCorpus, type LabelledQuestion, searchKnowledge } from '@hotline/knowledge';
 import { localDayOf } from '../../api/src/domain/calendar/local-time.ts';
+import { trainSoftmax } from '../../knowledge/src/search/entry-softmax.ts';
+import { softmaxMaterial } from '../../knowledge/src/search/entry-softmax-training.ts';
 import {
+  BASE_FEATURES,
   CONFIDENCE,
   CONFIDENCE_FEATURES,
   type ConfidenceModel,
@@ -27,10 +30,13 @@ const PRECISIONS = [0.9, 0.93, 0.95, 0.97, 0.98, 0.99];
 /**
  * Whatever the setting, at least this share of DEV's questions no entry
  * answers gets no confident answer. Issue 12 asks for 95% on questions
- * nobody has seen; DEV holds about 140 of them, so one miss is 0.7 points
- * and a new set scatters by ±2: a point of margin above the target.
+ * nobody has seen; DEV holds about 540 of them, and a new set scatters by
+ * ±2: two points of margin above the target. (It was one point until the
+ * entry-softmax model, which learns "no entry answers this" from TRAIN's
+ * unanswerable questions, whose writers also wrote DEV's: at 0.96 its first
+ * version refused 96.1 % of DEV's and 95.1 % of TEST's, README.)
  */
-const REFUSED = 0.96;
+const REFUSED = 0.97;
 /**
  * Questions no entry answers are few in TRAIN (one in six) and unlike a
  * first hit ranked wrong; they count this many times in the fit, so that the
@@ -88,26 +94,37 @@ try {
   // each searched with a classifier trained on the others (cross-fitting).
   // DEV is searched as deployed: a classifier trained on all of TRAIN.
   const trainQueries = [...readKbQueries('old')!, ...readKbQueries('train')!];
+  // Trained as the server trains it (entry-softmax-training.ts: entries by id), on this thread.
+  const softmaxOn = (questions: LabelledQuestion[]) => {
+    const material = softmaxMaterial(entries, questions);
+    return trainSoftmax(material.entries, material.examples);
+  };
   const train: Row[] = [];
   for (let fold = 0; fold < FOLDS; fold++) {
     const held = trainQueries.filter((_, i) => i % FOLDS === fold);
     const rest: LabelledQuestion[] = trainQueries.filter((_, i) => i % FOLDS !== fold);
-    train.push(...(await rowsOf(held, new KnowledgeCorpus(deployed.vocabulary, entries, rest))));
+    const softmax = softmaxOn(rest);
+    train.push(...(await rowsOf(held, new KnowledgeCorpus(deployed.vocabulary, entries, rest, softmax))));
   }
   const devQueries = readKbQueries('dev')!;
-  const dev = await rowsOf(devQueries, new KnowledgeCorpus(deployed.vocabulary, entries, trainQueries));
+  const softmax = softmaxOn(trainQueries);
+  const dev = await rowsOf(devQueries, new KnowledgeCorpus(deployed.vocabulary, entries, trainQueries, softmax));
+  // Without the entry-softmax model's features (BASE_FEATURES): for a first hit no such model knows.
+  const base = (rows: Row[]) => rows.map((r) => ({ ...r, x: r.x.slice(0, BASE_FEATURES) }));
 
   // Searches whose first hit the classifier learnt, and searches as they go
   // for entries it did not (every entry with a classifier that has seen no
   // citizen's question: an imported knowledge base, or an entry added since).
+  // No entry-softmax model takes part for such entries (kb-search.ts).
   const unlearntCorpus = new KnowledgeCorpus(deployed.vocabulary, entries, []);
-  const trainUnlearnt = [...train.filter((r) => !r.learnt), ...(await rowsOf(trainQueries, unlearntCorpus))];
-  const devUnlearnt = [...dev.filter((r) => !r.learnt), ...(await rowsOf(devQueries, unlearntCorpus))];
+  const trainUnlearnt = base([...train.filter((r) => !r.learnt), ...(await rowsOf(trainQueries, unlearntCorpus))]);
+  const devUnlearnt = base([...dev.filter((r) => !r.learnt), ...(await rowsOf(devQueries, unlearntCorpus))]);
   if (process.env.FIT_DUMP) {
     // For trying other model forms outside this script: the rows it fits on.
     writeFileSync(process.env.FIT_DUMP, JSON.stringify({ features: CONFIDENCE_FEATURES, train, dev, trainUnlearnt, devUnlearnt }));
   }
   const learnt = fitModel('learnt entries (CONFIDENCE_MODEL)', train.filter((r) => r.learnt), dev.filter((r) => r.learnt));
+  const learntBase = fitModel('learnt entries, no entry-softmax model (CONFIDENCE_MODEL_BASE)', base(train.filter((r) => r.learnt)), base(dev.filter((r) => r.learnt)));
   const unlearnt = fitModel('entries the classifier did not learn (CONFIDENCE_MODEL_UNLEARNT)', trainUnlearnt, devUnlearnt);
 
   const list = (xs: number[]) => `[${xs.join(', ')}]`;
@@ -130,7 +147,8 @@ ${model.thresholds.map((t) => `    { precision: ${t.precision}, threshold: ${t.t
 // Features: ${CONFIDENCE_FEATURES.join(', ')}.
 import type { ConfidenceModel } from './confidence.ts';
 
-${literal('CONFIDENCE_MODEL', learnt, `/** First hits the entry classifier learnt: fitted on ${learnt.trained} TRAIN searches, thresholds chosen on ${learnt.chosenOn} DEV searches. */`)}
+${literal('CONFIDENCE_MODEL', learnt, `/** First hits the entry classifier and the entry-softmax model learnt: fitted on ${learnt.trained} TRAIN searches, thresholds chosen on ${learnt.chosenOn} DEV searches. */`)}
+${literal('CONFIDENCE_MODEL_BASE', learntBase, `/** First hits the entry classifier learnt and no entry-softmax model knows: the same searches, without that model's features. */`)}
 ${literal('CONFIDENCE_MODEL_UNLEARNT', unlearnt, `/** First hits it did not learn: fitted on ${unlearnt.trained} TRAIN searches, thresholds chosen on ${unlearnt.chosenOn} DEV searches. */`)}`,
   );
   console.log('\nwrote knowledge/src/search/confidence-model.ts');
@@ -165,7 +183,7 @@ ${literal('CONFIDENCE_MODEL_UNLEARNT', unlearnt, `/** First hits it did not lear
     console.log(`\n== ${name}`);
     console.log(`fitted on ${train.length} TRAIN searches (${train.filter((r) => r.right).length} right first), DEV ${dev.length} searches`);
     console.log('weights (standardised):');
-    CONFIDENCE_FEATURES.forEach((feature, i) => console.log(`  ${feature.padEnd(14)}${model.weights[i]!.toFixed(3).padStart(8)}`));
+    model.weights.forEach((weight, i) => console.log(`  ${CONFIDENCE_FEATURES[i]!.padEnd(14)}${weight.toFixed(3).padStart(8)}`));
     console.log(`  bias          ${model.bias.toFixed(3).padStart(8)}`);
     console.log(`Platt scaling on DEV: z → ${calibration.slope}·z + ${calibration.intercept}`);
     // How well calibrated on DEV: mean predicted vs observed, by bins of predicted probability.

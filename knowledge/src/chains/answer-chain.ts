@@ -99,6 +99,22 @@ interface Retrieved {
 }
 
 /**
+ * Which hits a citizen without a direct answer is shown as "您可能想问": the
+ * first three when the search gives its first hit at least `minConfidence`
+ * of being right, else those scoring `minScore`. A citizen who tells a long
+ * story scores low on every entry (few of its words are an entry's), though
+ * ranked right: by score alone, on DEV, 47 of the 263 unsure questions whose
+ * first hit was right got a list with it; by confidence 0.1, 251 (and 176 of
+ * 526 unanswerable questions a list, which offers filing beside it).
+ */
+export const RELATED = { minConfidence: 0.1, minScore: 0.3 } as const;
+
+function relatedHits(result: SearchResult): { id: string; question: string }[] {
+  const shown = result.confidence >= RELATED.minConfidence ? result.hits : result.hits.filter((h) => h.score >= RELATED.minScore);
+  return shown.slice(0, 3).map((h) => ({ id: h.id, question: h.question }));
+}
+
+/**
  * The answer chain every channel uses: emergency check, retrieve, decide
  * confidence, then answer from the entry itself (extractive) with its
  * source. When a model is configured it may reword the answer strictly from
@@ -130,7 +146,7 @@ export function createAnswerChain(deps: AnswerDeps) {
           confident: false,
           suggestFiling: true,
           emergency,
-          related: (result?.hits ?? []).filter((h) => h.score >= 0.3).slice(0, 3).map((h) => ({ id: h.id, question: h.question })),
+          related: result ? relatedHits(result) : [],
           mode: 'none',
           searchAvailable: !!result,
           canonical: result?.canonical ?? '',
@@ -161,7 +177,7 @@ export function createAnswerChain(deps: AnswerDeps) {
           confident: false,
           suggestFiling: true,
           emergency,
-          related: result.hits.filter((h) => h.score >= 0.3).slice(0, 3).map((h) => ({ id: h.id, question: h.question })),
+          related: relatedHits(result),
           mode: 'none',
           searchAvailable: true,
           canonical: result.canonical,
@@ -186,7 +202,7 @@ export function createAnswerChain(deps: AnswerDeps) {
         confident: true,
         suggestFiling: needsAction,
         emergency,
-        related: result.hits.slice(1, 4).filter((h) => h.score >= 0.3).map((h) => ({ id: h.id, question: h.question })),
+        related: result.hits.slice(1, 4).filter((h) => h.score >= Math.min(RELATED.minScore, top.score / 2)).map((h) => ({ id: h.id, question: h.question })),
         mode,
         searchAvailable: true,
         canonical: result.canonical,

@@ -11,7 +11,7 @@
  * right); the threshold on the probability follows from DEV.
  */
 import { type BoostedTrees, boostedValue } from './boosted-trees.ts';
-import { CONFIDENCE_MODEL, CONFIDENCE_MODEL_UNLEARNT } from './confidence-model.ts';
+import { CONFIDENCE_MODEL, CONFIDENCE_MODEL_BASE, CONFIDENCE_MODEL_UNLEARNT } from './confidence-model.ts';
 
 /** How sure the office wants to be of a direct answer: the share of them that should be right. */
 export const CONFIDENCE = { targetPrecision: 0.97 } as const;
@@ -41,7 +41,16 @@ export const CONFIDENCE_FEATURES = [
   'likeNearMiss',
   'classifierEvidence',
   'noneEvidence',
+  // Last: the entry-softmax model's, which CONFIDENCE_MODEL_BASE (no such model, or one that does
+  // not know the first hit) leaves out by having fewer weights.
+  'softmax',
+  'softmaxNone',
+  'softmaxAgrees',
+  'softmaxMargin',
 ] as const;
+
+/** How many of CONFIDENCE_FEATURES come before the entry-softmax model's. */
+export const BASE_FEATURES = CONFIDENCE_FEATURES.indexOf('softmax');
 
 export type ConfidenceFeatures = Record<(typeof CONFIDENCE_FEATURES)[number], number>;
 
@@ -112,8 +121,15 @@ export function thresholdFor(targetPrecision: number, model: ConfidenceModel = C
 /** Cached: the setting is a constant. */
 export const CONFIDENCE_THRESHOLD = thresholdFor(CONFIDENCE.targetPrecision);
 
-/** The model and threshold for a first hit the entry classifier learnt from citizens' questions. */
+/** The model and threshold for a first hit the entry classifier and the entry-softmax model learnt from citizens' questions. */
 export const LEARNT = { model: CONFIDENCE_MODEL, threshold: CONFIDENCE_THRESHOLD } as const;
+
+/**
+ * For a first hit the entry classifier learnt but no entry-softmax model
+ * knows (none trained yet, or the entry was edited since it was): the
+ * features before the model's (BASE_FEATURES).
+ */
+export const LEARNT_BASE = { model: CONFIDENCE_MODEL_BASE, threshold: thresholdFor(CONFIDENCE.targetPrecision, CONFIDENCE_MODEL_BASE) } as const;
 
 /**
  * For a first hit the entry classifier did not learn from citizens'

@@ -6,6 +6,7 @@ import type { Vocabulary } from '../text/vocabulary.ts';
 import { markdownToText } from './documents.ts';
 import { EntryClassifier, type LabelledQuestion, sameTopic } from './entry-classifier.ts';
 import { kbTrainingMaterial } from './kb-training.ts';
+import { EntrySoftmax, type SoftmaxParts } from './entry-softmax.ts';
 
 /** The terms a text is compared by: character bigrams, words, single characters and pinyin bigrams. */
 export interface TermSets {
@@ -74,9 +75,17 @@ export class KnowledgeCorpus {
   readonly #askedBy = new Map<string, Set<string>[]>();
   readonly #nearMisses = new Map<string, Set<string>[]>();
 
-  /** `questions`: labelled citizen questions to learn from (default: the training split that ships with the code). */
-  constructor(vocabulary: Vocabulary, entries: readonly KnowledgeEntry[], questions: readonly LabelledQuestion[] = kbTrainingMaterial()) {
+  /** The discriminative model's view of these entries, when one was trained (entry-softmax.ts). */
+  readonly softmax: EntrySoftmax | null;
+
+  /**
+   * `questions`: labelled citizen questions to learn from (default: the training split that ships
+   * with the code); `softmax`: a trained entry-softmax model (trained on other entries, it serves
+   * those phrased as it learnt them).
+   */
+  constructor(vocabulary: Vocabulary, entries: readonly KnowledgeEntry[], questions: readonly LabelledQuestion[] = kbTrainingMaterial(), softmax: SoftmaxParts | null = null) {
     this.vocabulary = vocabulary;
+    this.softmax = softmax ? new EntrySoftmax(softmax, entries) : null;
     this.size = entries.length;
     // Each labelled question segmented once, for the classifier and for likeness().
     const termsOfQuestion = new Map(questions.map((q) => [q, termSetsOf(vocabulary, [q.q])]));

@@ -4,6 +4,9 @@ import {
   KbIndex,
   KnowledgeCorpus,
   kbTrainingMaterial,
+  type SoftmaxParts,
+  trainedSoftmax,
+  type KnowledgeEntry,
   type LabelledQuestion,
   type MeiliConnection,
   normalizeText,
@@ -163,6 +166,23 @@ export class KnowledgeService {
     this.#snapshot = undefined;
   }
 
+  /**
+   * The entry-softmax model for these entries and questions. The first
+   * snapshot waits for it (from the disk cache, or trained at start-up);
+   * later ones, after an edit, use the model they had (it knows the entries
+   * not edited) while the new one trains on a worker, and reload once it is
+   * there.
+   */
+  async #softmaxFor(entries: readonly KnowledgeEntry[], questions: readonly LabelledQuestion[]): Promise<SoftmaxParts | null> {
+    const { ready, done } = trainedSoftmax(entries, questions);
+    if (ready) return (this.#softmax = ready);
+    if (!this.#softmax) return (this.#softmax = await done);
+    void done.then((parts) => parts && this.invalidate());
+    return this.#softmax;
+  }
+
+  #softmax: SoftmaxParts | null = null;
+
   async #load(): Promise<KnowledgeSnapshot> {
     // Read first: data committed after this read only makes the snapshot newer than it says.
     const generation = await readKnowledgeGeneration(this.db);
@@ -172,7 +192,8 @@ export class KnowledgeService {
       this.db.select().from(kbIntakeRules).where(eq(kbIntakeRules.active, true)),
       learnedQuestions(this.db),
     ]);
-    const corpus = new KnowledgeCorpus(vocabulary, entries, [...kbTrainingMaterial(), ...learned]);
+    const questions = [...kbTrainingMaterial(), ...learned];
+    const corpus = new KnowledgeCorpus(vocabulary, entries, questions, await this.#softmaxFor(entries, questions));
     return { vocabulary, corpus, rules: prepareRules(rules), results: new Map(), generation };
   }
 

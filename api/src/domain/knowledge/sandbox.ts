@@ -1,4 +1,4 @@
-import { type KbIndex, type KnowledgeEntry, KnowledgeCorpus, searchKnowledge, type SearchResult, termSetsOf, type Vocabulary } from '@hotline/knowledge';
+import { type KbIndex, type KnowledgeEntry, KnowledgeCorpus, latestSoftmax, searchKnowledge, type SearchResult, termSetsOf, type Vocabulary } from '@hotline/knowledge';
 
 /**
  * Search over knowledge that is not live: a draft in place of its entry, or
@@ -14,7 +14,7 @@ export class KnowledgeSandbox {
   readonly #index: KbIndex;
 
   constructor(vocabulary: Vocabulary, entries: readonly KnowledgeEntry[], today: string) {
-    this.corpus = new KnowledgeCorpus(vocabulary, entries);
+    this.corpus = new KnowledgeCorpus(vocabulary, entries, undefined, latestSoftmax());
     const ids = entries.filter((e) => effectiveOn(e, today)).map((e) => ({ id: e.id }));
     // searchKnowledge asks its index for candidates only: here, all of them.
     const memory: Pick<KbIndex, 'uid' | 'multiSearch'> = {
