@@ -1,4 +1,5 @@
 import type { KnowledgeEntry } from '../entry.ts';
+import { seededRandom } from '../model/linear.ts';
 import { normalizeText } from '../text/normalize.ts';
 import { LEARNT, type LabelledQuestion, sameTopic } from './entry-classifier.ts';
 
@@ -95,18 +96,6 @@ export function softmaxExamples(entries: readonly PhrasedEntry[], questions: rea
   return out;
 }
 
-/** A small seeded generator: the same data trains the same model. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Trains by stochastic gradient descent with per-weight step sizes
  * (Adagrad), the L2 penalty applied to the rows an example touches. Settings
@@ -137,7 +126,7 @@ export function trainSoftmax(entries: readonly PhrasedEntry[], examples: readonl
   const gw = new Float32Array(F * K).fill(1e-8);
   const gb = new Float32Array(K).fill(1e-8);
   const z = new Float64Array(K);
-  const next = random(SOFTMAX.seed);
+  const next = seededRandom(SOFTMAX.seed);
   const order = rows.map((_, i) => i);
   const { step, l2 } = SOFTMAX;
   for (let epoch = 0; epoch < SOFTMAX.epochs; epoch++) {

@@ -345,8 +345,8 @@ export async function searchKnowledge(index: KbIndex, corpus: KnowledgeCorpus, q
     // The entry-softmax model's probability where it knows the entry and the classifier learnt it
     // from citizens' questions (on DEV top-1 91.9 → 93.2 %), else the classifier's: for entries known
     // by their own phrasings alone it ranks better but leaves the gate less sure (README).
-    const learnt = (corpus.classifier.learnt(id) ? opinion?.p(id) : undefined) ?? p;
-    ranked.push({ features, lexical, p, fit, score: Math.round(((1 - BLEND.share) * lexical + BLEND.share * learnt) * 1000) / 1000 });
+    const which = (corpus.classifier.learnt(id) ? opinion?.p(id) : undefined) ?? p;
+    ranked.push({ features, lexical, p, fit, score: Math.round(((1 - BLEND.share) * lexical + BLEND.share * which) * 1000) / 1000 });
   };
   for (const result of results) for (const hit of result.hits) consider(hit.id);
   // Entries the classifier is surest of, though they share few of the question's rarest terms,
