@@ -79,7 +79,18 @@ describe('a citizen looking for an answer', () => {
     await page.getByRole('button', { name: '查找答复' }).click();
     await expect.poll(() => page.locator('#not-sure-title').textContent()).toBe('暂时没有找到准确的答复');
     expect(await page.getByRole('button', { name: '提交咨询，请部门答复' }).isVisible()).toBe(true);
+    // Nothing near it: no list, and no words pointing at one.
+    expect(await page.locator('section[aria-labelledby="not-sure-title"]').textContent()).not.toContain('下面相近的问题');
     await inspect(visit, 'ask-no-answer');
+
+    // Unsure, though likely near an entry on water: the closest entries are offered as a list.
+    await page.getByLabel('您的问题').fill('管子里流出来的水不太对劲');
+    await page.getByRole('button', { name: '查找答复' }).click();
+    const related = page.locator('section[aria-labelledby="not-sure-title"] a[href^="/answer/"]');
+    await expect.poll(() => related.count()).toBeGreaterThan(0);
+    expect(await related.first().textContent()).toContain('水');
+    expect(await page.locator('section[aria-labelledby="not-sure-title"]').textContent()).toContain('下面相近的问题');
+    await inspect(visit, 'ask-related');
 
     await page.getByLabel('您的问题').fill('楼道里着火了，好多烟');
     await page.getByRole('button', { name: '查找答复' }).click();

@@ -40,6 +40,7 @@ export const ask: typeof AskSource = {
   sourceLink: 'Read the full answer',
   notSureTitle: 'We have not found a precise answer yet',
   notSureText: 'Look at the similar questions below, or send your question to 12345 and the responsible department will answer you.',
+  notSureTextAlone: 'Send your question to 12345 and the responsible department will answer you.',
   relatedTitle: 'Similar questions',
   fileConsultation: 'Send my question to a department',
   fileComplaint: 'Report an issue',

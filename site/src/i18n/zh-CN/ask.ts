@@ -39,6 +39,7 @@ export const ask = {
   sourceLink: '查看完整答复',
   notSureTitle: '暂时没有找到准确的答复',
   notSureText: '您可以看看下面相近的问题，或者把问题提交给 12345，我们会转交相关部门答复您。',
+  notSureTextAlone: '您可以把问题提交给 12345，我们会转交相关部门答复您。',
   relatedTitle: '相近的问题',
   fileConsultation: '提交咨询，请部门答复',
   fileComplaint: '我要反映问题',
