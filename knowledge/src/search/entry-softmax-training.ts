@@ -112,8 +112,7 @@ export function trainedSoftmax(entries: readonly PhrasedEntry[], questions: read
   const material = softmaxMaterial(entries, questions);
   const { digest } = material;
   // Only entries learnt from citizens' questions take part (kb-search.ts): with none, nothing to train.
-  const phrasings = material.entries.reduce((n, e) => n + 1 + e.alternates.length + (e.keywords.length ? 1 : 0), 0);
-  if (material.examples.length === phrasings) return { ready: null, done: Promise.resolve(null) };
+  if (material.examples.length === softmaxExamples(material.entries, []).length) return { ready: null, done: Promise.resolve(null) };
   const known = trained.get(digest);
   if (known) return { ready: readyParts.get(digest) ?? null, done: known };
   const done = readCache(digest).then((cached) => {
